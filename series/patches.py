@@ -102,6 +102,9 @@ def materialize(tree, root=ROOT, cache=None):
         },
     )
     git("tag", BASE, cwd=tree)
+    # Installing the tree rewrites Django.egg-info: keep that out of the way.
+    generated = git("ls-files", "-z", "--", *SDIST_ONLY, cwd=tree).split("\0")
+    git("update-index", "--skip-worktree", "--", *filter(None, generated), cwd=tree)
     for name in names(root / "patches"):
         try:
             git(
@@ -187,14 +190,23 @@ def verify(root=ROOT, cache=None):
             materialize(tree, root, cache)
         except SeriesError as e:
             return [str(e)]
-        out.mkdir()
-        exported = export(tree, out)
         problems = check(tree, root)
-        files = sorted({"series", *exported, *names(root / "patches")})
-        _, differ, missing = filecmp.cmpfiles(root / "patches", out, files, False)
-        for name in differ + missing:
+        for name in unexported(tree, root):
             problems.append(
-                f"patches/{name} does not match a fresh export: run "
-                "'python -m series export' on a tree materialized from it."
+                f"patches/{name} differs from a fresh export of the commits "
+                "it applies: run 'python -m series export' on a tree "
+                "materialized from it, and commit the result."
             )
     return problems
+
+
+def unexported(tree, root=ROOT):
+    """
+    Return the files of patches/ that exporting tree would change, add or
+    remove. Raise SeriesError if tree has uncommitted changes.
+    """
+    with tempfile.TemporaryDirectory() as out:
+        exported = export(tree, Path(out))
+        files = sorted({"series", *exported, *names(root / "patches")})
+        _, differ, missing = filecmp.cmpfiles(root / "patches", out, files, False)
+    return differ + missing
