@@ -61,7 +61,13 @@ def test(args):
 def lint(args):
     with _tree(args.tree) as tree:
         changed = patches.git(
-            "diff", "--name-only", "--diff-filter=d", patches.BASE, "--", "*.py", cwd=tree
+            "diff",
+            "--name-only",
+            "--diff-filter=d",
+            patches.BASE,
+            "--",
+            "*.py",
+            cwd=tree,
         ).split()
         print(f"Linting {len(changed)} Python files the series adds or changes.")
         failed = _lint(tree, changed, config=ROOT / "setup.cfg")
@@ -155,9 +161,7 @@ def main(argv=None):
         ),
     )
     command.add_argument("labels", nargs="*", help="test labels, as runtests.py takes")
-    command.add_argument(
-        "--backend", choices=[*testing.BACKENDS, "all"], default="all"
-    )
+    command.add_argument("--backend", choices=[*testing.BACKENDS, "all"], default="all")
     command.add_argument(
         "--python",
         help="interpreter for the venv (default: $PYTHON, else 3.13, else 3.12)",

@@ -71,21 +71,19 @@ def local_version(root=ROOT):
     return f"{upstream.version(root)}+{label(root)}"
 
 
-def materialize(tree, root=ROOT, cache=None):
+def materialize(tree, root=ROOT):
     """
     Build the git repository of the series in the new directory tree.
 
     Each patch is applied on top of the previous ones, so success means that
-    every prefix of the series applies. The sdist is downloaded into cache
-    (a temporary directory if None).
+    every prefix of the series applies.
     """
     tree = Path(tree)
     if tree.exists():
         raise SeriesError(f"{tree} already exists.")
-    with tempfile.TemporaryDirectory() as tmp:
-        sdist = upstream.fetch(Path(cache or tmp), root)
-        tree.mkdir(parents=True)
-        stamp = upstream.unpack(sdist, tree)
+    sdist = upstream.fetch(root)
+    tree.mkdir(parents=True)
+    stamp = upstream.unpack(sdist, tree)
     date = f"@{stamp} +0000"
     git("init", "--quiet", "--initial-branch=main", cwd=tree)
     git("add", "--all", cwd=tree)
@@ -178,16 +176,16 @@ def check(tree, root=ROOT):
     return problems
 
 
-def verify(root=ROOT, cache=None):
+def verify(root=ROOT):
     """
     Materialize the series from scratch, export it again and return the
     problems found: a patch that does not apply, an export that differs from
     patches/ (the round trip), and those of check().
     """
     with tempfile.TemporaryDirectory() as tmp:
-        tree, out = Path(tmp, "tree"), Path(tmp, "patches")
+        tree = Path(tmp, "tree")
         try:
-            materialize(tree, root, cache)
+            materialize(tree, root)
         except SeriesError as e:
             return [str(e)]
         problems = check(tree, root)

@@ -120,7 +120,9 @@ class Workspace:
     def give(self, path):
         """Hand a file or directory root created to the workspace's user."""
         if self.user:
-            subprocess.run(["chown", "-R", f"{self.user}:{self.user}", path], check=True)
+            subprocess.run(
+                ["chown", "-R", f"{self.user}:{self.user}", path], check=True
+            )
 
 
 def find_python(python=None):
@@ -244,7 +246,10 @@ def free_port():
 
 
 def find_postgres():
-    """Return the directory of Debian's PostgreSQL programs, installing them if needed."""
+    """
+    Return the directory of Debian's PostgreSQL programs, installing them
+    first if needed.
+    """
     for attempt in range(2):
         found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
         if found:
@@ -296,6 +301,8 @@ def postgres(ws, tree):
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
     say(f"Starting PostgreSQL ({bindir.parent.name}) on 127.0.0.1:{port}")
+    # A SIGTERM unwinds the stack as Ctrl-C does, so the cluster is stopped.
+    sigterm = signal.signal(signal.SIGTERM, lambda *args: sys.exit(143))
     try:
         ws.run(
             bindir / "pg_ctl",
@@ -338,6 +345,7 @@ def postgres(ws, tree):
             stderr=subprocess.DEVNULL,
         )
         shutil.rmtree(data, ignore_errors=True)
+        signal.signal(signal.SIGTERM, sigterm)
 
 
 def runtests(ws, python, tree, backend, settings, args):
@@ -367,8 +375,6 @@ def runtests(ws, python, tree, backend, settings, args):
 
 def main(backends=BACKENDS, labels=(), python=None, tree=None, runtests_args=()):
     """Run the suite on each backend; return the process's exit status."""
-    # A SIGTERM unwinds like Ctrl-C does, so the cluster is stopped.
-    signal.signal(signal.SIGTERM, lambda *args: sys.exit(128 + signal.SIGTERM))
     ws = Workspace.create()
     python = prepare_venv(ws, prepare_python(ws, find_python(python)))
     tree = prepare_tree(ws, tree)

@@ -1,13 +1,20 @@
 """The pinned upstream release: its pin, and its sdist fetched by pip."""
 
+import hashlib
+import os
 import re
 import subprocess
 import sys
 import tarfile
 import tempfile
 import tomllib
+from pathlib import Path
 
 from . import ROOT, SeriesError
+
+# Where fetch() keeps the sdist, checking its sha256 before each reuse.
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+CACHE /= "django-series"
 
 
 def requirement(root=ROOT):
@@ -30,26 +37,31 @@ def version(root=ROOT):
     return match[1]
 
 
-def fetch(dest, root=ROOT, python=sys.executable):
+def fetch(root=ROOT, python=sys.executable, cache=CACHE):
     """
-    Download the pinned sdist into the directory dest and return its path.
+    Return the path of the pinned sdist in the directory cache, downloading
+    it if the file there is missing or does not match the pinned sha256.
 
-    pip does the work in hash-checking mode, so a file whose sha256 differs
-    from the pin is refused; pip also reuses its own cache.
+    pip downloads it in hash-checking mode, so it refuses a file whose
+    sha256 differs from the pin.
     """
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        pin = f"{tmp}/upstream.txt"
-        with open(pin, "w") as f:
-            f.write(requirement(root) + "\n")
+    pin = requirement(root)
+    sha256 = pin.partition("--hash=sha256:")[2].split()[0]
+    for sdist in cache.glob(f"[Dd]jango-{version(root)}.tar.gz"):
+        with open(sdist, "rb") as f:
+            if hashlib.file_digest(f, "sha256").hexdigest() == sha256:
+                return sdist
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as requirements:
+        requirements.write(pin + "\n")
+        requirements.flush()
         subprocess.run(
             [python, "-m", "pip", "download", "--quiet", "--no-deps"]
             + ["--no-binary=:all:", "--ignore-requires-python", "--require-hashes"]
-            + ["--requirement", pin]
-            + ["--dest", dest],
+            + ["--requirement", requirements.name, "--dest", cache],
             check=True,
         )
-    (sdist,) = dest.glob(f"[Dd]jango-{version(root)}.tar.gz")
+    (sdist,) = cache.glob(f"[Dd]jango-{version(root)}.tar.gz")
     return sdist
 
 
