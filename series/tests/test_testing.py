@@ -90,6 +90,7 @@ class PostgresTests(unittest.TestCase):
             stdout=subprocess.PIPE,
             text=True,
         )
+        self.addCleanup(proc.stdout.close)
         self.addCleanup(proc.kill)
         settings = ""
         for line in proc.stdout:
@@ -161,4 +162,4 @@ class TestCommandTests(unittest.TestCase):
         self.assertRegex(
             lines[-2], r"^postgres: \d+ tests in \d+ s: \d+ passed, 1 failed"
         )
-        self.assertRegex(lines[-1], r"^\d+ passed, 2 failed, 0 skipped$")
+        self.assertRegex(lines[-1], r"^\d+ passed, 2 failed, \d+ skipped$")
