@@ -10,13 +10,14 @@ python -m series <command>: edit, check and test the patch series.
 """
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from . import ROOT, SeriesError, patches, testing, upstream
+from . import ROOT, SeriesError, checks, patches, testing, upstream
 
 TREE = ROOT / "tree"
 
@@ -59,81 +60,29 @@ def test(args):
 
 
 def lint(args):
-    with _tree(args.tree) as tree:
-        changed = patches.git(
-            "diff",
-            "--name-only",
-            "--diff-filter=d",
-            patches.BASE,
-            "--",
-            "*.py",
-            cwd=tree,
-        ).split()
-        print(f"Linting {len(changed)} Python files the series adds or changes.")
-        failed = _lint(tree, changed, config=ROOT / "setup.cfg")
-    print("Linting this repository's tooling.")
-    failed |= _lint(ROOT, ["series"], config=ROOT / "setup.cfg")
-    return failed
-
-
-def _lint(cwd, paths, config):
-    if not paths:
-        return 0
-    failed = 0
-    for tool in (
-        ["black", "--check", "--diff", "--quiet"],
-        ["isort", "--check-only", "--diff", "--quiet"],
-        ["flake8", f"--config={config}"],
-    ):
-        cmd = [sys.executable, "-m", *tool, *paths]
-        failed |= subprocess.run(cmd, cwd=cwd).returncode
-    return failed
+    if args.tree:
+        return checks.lint(Path(args.tree))
+    with _scratch_tree() as tree:
+        return checks.lint(tree)
 
 
 def docs(args):
-    if sys.prefix == sys.base_prefix:
-        raise SeriesError(
-            "The docs command installs Django's docs requirements into the "
-            "running environment: run it in a venv, such as 'tox -e docs'."
-        )
-    with _tree(args.tree) as tree:
-        docs = tree / "docs"
-        pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-        subprocess.run(pip + ["-r", docs / "requirements.txt"], check=True)
-        make = ["make", "-C", docs, f"PYTHON={sys.executable}"]
-        make.append(f"SPHINXBUILD={sys.executable} -m sphinx")
-        make.append("SPHINXOPTS=-W --keep-going")
-        targets = ["html", "lint"]
-        try:
-            import enchant  # NOQA: F401
-        except ImportError:
-            print(
-                "Note: skipping the spelling check; it needs the Enchant library "
-                "and a dictionary (apt-get install libenchant-2-2 hunspell-en-us)."
-            )
+    # The build writes into the tree, and offline it edits docs/conf.py.
+    with _scratch_tree(args.tree) as tree:
+        return checks.docs(tree)
+
+
+@contextlib.contextmanager
+def _scratch_tree(source=None):
+    """Yield a copy of the tree source, or a fresh materialization."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp, "tree")
+        if source:
+            shutil.copytree(source, tree, symlinks=True)
         else:
-            targets.append("spelling")
-        return max(subprocess.run(make + [t]).returncode for t in targets)
-
-
-class _tree:
-    """The tree named on the command line, or a fresh materialization."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __enter__(self):
-        if self.path:
-            return Path(self.path)
-        self.tmp = tempfile.TemporaryDirectory()
-        tree = Path(self.tmp.name, "tree")
-        print(f"Materializing the series at {tree}.")
-        patches.materialize(tree)
-        return tree
-
-    def __exit__(self, *exc_info):
-        if not self.path:
-            self.tmp.cleanup()
+            print(f"Materializing the series at {tree}.")
+            patches.materialize(tree)
+        yield tree
 
 
 def main(argv=None):
@@ -175,6 +124,8 @@ def main(argv=None):
         )
         command.set_defaults(function=function)
 
+    # Keep this command's lines in order with those of the tools it runs.
+    sys.stdout.reconfigure(line_buffering=True)
     args, extra = parser.parse_known_args(argv)
     if extra and args.function is not test:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

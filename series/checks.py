@@ -1,0 +1,117 @@
+"""The lint and docs checks of a materialized tree."""
+
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from . import ROOT, SeriesError, patches
+
+LINTERS = (
+    ["black", "--check", "--diff", "--quiet"],
+    ["isort", "--check-only", "--diff", "--quiet"],
+    ["flake8", f"--config={ROOT / 'setup.cfg'}"],
+)
+# Offline, intersphinx reads the inventories Debian's doc packages install
+# (apt-get install python3-doc sphinx-doc python-psycopg-doc). They are older
+# than the live ones, which alone have the targets in OFFLINE_GAPS.
+DEBIAN_INVENTORIES = {
+    "python": "/usr/share/doc/python3/html/objects.inv",
+    "sphinx": "/usr/share/doc/sphinx-doc/html/objects.inv",
+    "psycopg": "/usr/share/doc/python-psycopg-doc/html/objects.inv",
+}
+OFFLINE_GAPS = [
+    ("py:attr", "BaseException.__cause__"),
+    ("py:class", "psycopg:psycopg_pool.ConnectionPool"),
+    ("rst:role", "cve"),
+]
+
+
+def lint(tree):
+    """
+    Run black, isort and flake8, with Django's settings, on the Python files
+    of tree that differ from the base, then on this repository's tooling.
+    Return non-zero if any complains.
+    """
+    changed = patches.git(
+        "diff", "--name-only", "--diff-filter=d", patches.BASE, "--", "*.py", cwd=tree
+    ).split()
+    print(f"Linting the {len(changed)} Python files the series adds or changes.")
+    failed = _lint(tree, changed)
+    print("Linting this repository's tooling.")
+    return failed | _lint(ROOT, ["series"])
+
+
+def _lint(cwd, paths):
+    failed = 0
+    for linter in LINTERS if paths else ():
+        failed |= subprocess.run(
+            [sys.executable, "-m", *linter, *paths], cwd=cwd
+        ).returncode
+    return failed
+
+
+def docs(tree):
+    """
+    Build the docs of tree, a scratch copy, with Django's Makefile: html and
+    spelling with warnings as errors, and lint. Install the docs requirements
+    into the running venv first. Return non-zero on any warning.
+    """
+    if sys.prefix == sys.base_prefix:
+        raise SeriesError(
+            "The docs command installs Django's docs requirements into the "
+            "running environment: run it in a venv, such as 'tox -e docs'."
+        )
+    docs = tree / "docs"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--requirement", docs / "requirements.txt"], check=True)
+    if not _reachable("https://docs.python.org/3/objects.inv"):
+        _use_debian_inventories(docs / "conf.py")
+    targets = ["html", "lint"]
+    if subprocess.run([sys.executable, "-c", "import enchant"]).returncode:
+        print(
+            "Note: skipping the spelling check, which needs the Enchant library "
+            "and a dictionary (apt-get install libenchant-2-2 hunspell-en-us)."
+        )
+    else:
+        targets.append("spelling")
+    make = [
+        "make",
+        "--directory",
+        docs,
+        f"PYTHON={sys.executable}",
+        f"SPHINXBUILD={sys.executable} -m sphinx",
+        "SPHINXOPTS=-W --keep-going",
+    ]
+    return max(subprocess.run([*make, target]).returncode for target in targets)
+
+
+def _reachable(url):
+    try:
+        urllib.request.urlopen(url, timeout=10).close()
+    except OSError:
+        return False
+    return True
+
+
+def _use_debian_inventories(conf):
+    missing = [path for path in DEBIAN_INVENTORIES.values() if not Path(path).exists()]
+    if missing:
+        raise SeriesError(
+            "The intersphinx inventories' sites are out of reach, and so are "
+            f"Debian's copies ({', '.join(missing)}): apt-get install "
+            "python3-doc sphinx-doc python-psycopg-doc."
+        )
+    print("Note: the inventories' sites are out of reach; using Debian's copies.")
+    with open(conf, "a") as f:
+        f.write(
+            "\n# Added by python -m series docs, offline.\n"
+            "intersphinx_mapping = {\n"
+            + "".join(
+                f"    {name!r}: (intersphinx_mapping[{name!r}][0], {path!r}),\n"
+                for name, path in DEBIAN_INVENTORIES.items()
+            )
+            + "}\n"
+            'nitpick_ignore = [*globals().get("nitpick_ignore", ()), '
+            f"*{OFFLINE_GAPS!r}]\n"
+        )

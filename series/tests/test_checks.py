@@ -1,0 +1,23 @@
+import subprocess
+import sys
+import unittest
+from pathlib import Path
+
+from series import checks, patches
+
+from . import commit, mkdtemp
+
+
+@unittest.skipIf(
+    subprocess.run(
+        [sys.executable, "-m", "black", "--version"], capture_output=True
+    ).returncode,
+    "black, isort and flake8 are not installed (tox -e tooling installs them)",
+)
+class LintTests(unittest.TestCase):
+    def test_lint_checks_the_python_files_the_series_changes(self):
+        tree = Path(mkdtemp(self), "tree")
+        patches.materialize(tree)
+        self.assertEqual(checks.lint(tree), 0)
+        commit(tree, "Added a module.", {"django/utils/twins.py": "import os\nx=1\n"})
+        self.assertNotEqual(checks.lint(tree), 0)
