@@ -7,6 +7,7 @@ python -m series <command>: edit, check and test the patch series.
   test         run Django's suite on the series, on SQLite and PostgreSQL
   lint         black, isort and flake8 on what the series adds or changes
   docs         build Django's docs of the patched tree, warnings as errors
+  bench        benchmark stock and patched Django's twin methods (bench/)
 """
 
 import argparse
@@ -17,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ROOT, SeriesError, checks, patches, testing, upstream
+from . import ROOT, SeriesError, bench, checks, patches, testing, upstream
 
 TREE = ROOT / "tree"
 
@@ -70,6 +71,10 @@ def docs(args):
     # The build writes into the tree, and offline it edits docs/conf.py.
     with _scratch_tree(args.tree) as tree:
         return checks.docs(tree)
+
+
+def bench_(args):
+    return bench.main(args.rounds, args.seconds)
 
 
 @contextlib.contextmanager
@@ -126,6 +131,15 @@ def main(argv=None):
 
     # Keep this command's lines in order with those of the tools it runs.
     sys.stdout.reconfigure(line_buffering=True)
+    command = commands.add_parser(
+        "bench", help=_help(bench_), description=bench.__doc__.split("\n\n")[0]
+    )
+    command.add_argument("--rounds", type=int, default=10)
+    command.add_argument(
+        "--seconds", type=float, default=0.3, help="per benchmark, build and round"
+    )
+    command.set_defaults(function=bench_)
+
     args, extra = parser.parse_known_args(argv)
     if extra and args.function is not test:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -145,7 +159,7 @@ def main(argv=None):
 
 def _help(function):
     for line in __doc__.splitlines():
-        if line.strip().startswith(function.__name__ + " "):
+        if line.strip().startswith(function.__name__.rstrip("_") + " "):
             return line.split(None, 1)[1]
 
 

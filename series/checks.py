@@ -39,7 +39,7 @@ def lint(tree):
     print(f"Linting the {len(changed)} Python files the series adds or changes.")
     failed = _lint(tree, changed)
     print("Linting this repository's tooling.")
-    return failed | _lint(ROOT, ["series"])
+    return failed | _lint(ROOT, ["series", "bench"])
 
 
 def _lint(cwd, paths):
@@ -54,8 +54,9 @@ def _lint(cwd, paths):
 def docs(tree):
     """
     Build the docs of tree, a scratch copy, with Django's Makefile: html and
-    spelling with warnings as errors, and lint. Install the docs requirements
-    into the running venv first. Return non-zero on any warning.
+    spelling with warnings as errors, lint, and black (blacken-docs) for the
+    code blocks. Install the docs requirements into the running venv first.
+    Return non-zero on any warning.
     """
     if sys.prefix == sys.base_prefix:
         raise SeriesError(
@@ -67,7 +68,7 @@ def docs(tree):
     subprocess.run([*pip, "--requirement", docs / "requirements.txt"], check=True)
     if not _reachable("https://docs.python.org/3/objects.inv"):
         _use_debian_inventories(docs / "conf.py")
-    targets = ["html", "lint"]
+    targets = ["html", "lint", "black"]
     if subprocess.run([sys.executable, "-c", "import enchant"]).returncode:
         print(
             "Note: skipping the spelling check, which needs the Enchant library "

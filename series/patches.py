@@ -100,6 +100,8 @@ def materialize(tree, root=ROOT):
         },
     )
     git("tag", BASE, cwd=tree)
+    with open(tree / ".git" / "info" / "exclude", "a") as f:
+        f.write("__pycache__/\n*.py[co]\n/docs/_build/\n")
     # Installing the tree rewrites Django.egg-info: keep that out of the way.
     generated = git("ls-files", "-z", "--", *SDIST_ONLY, cwd=tree).split("\0")
     git("update-index", "--skip-worktree", "--", *filter(None, generated), cwd=tree)

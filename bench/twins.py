@@ -1,0 +1,273 @@
+"""
+Benchmarks of Model's sync and async twin methods, for the Django installed in
+the running interpreter, stock or patched. "python -m series bench" runs them
+on both, alternating, and prints the ratios; this script is its worker:
+
+    python bench/twins.py --times SECONDS   # per-call times, as JSON
+    python bench/twins.py --counts          # boundaries and calls, as JSON
+    valgrind --tool=callgrind --dump-before=getppid \
+        python bench/twins.py --instructions CALLS
+
+Times are taken in samples of many calls, with the garbage collector paused
+during each sample. Counts are exact: the sync_to_async() and async_to_sync()
+boundaries each call crosses, and the Python functions it runs. Under
+callgrind, --instructions calls os.getppid() just before and just after
+CALLS calls of each benchmark, so that the even-numbered dumps hold the
+instructions of the calls alone: a count that the machine's noise leaves
+alone.
+"""
+
+import asyncio
+import gc
+import inspect
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+
+import django
+from django.conf import settings
+
+# In memory, so that disk writes add no noise; but a file, not :memory:, since
+# the async twins use the database from another thread.
+DB = tempfile.NamedTemporaryFile(
+    suffix=".sqlite3", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
+)
+settings.configure(
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DB.name}},
+    INSTALLED_APPS=[],
+    USE_TZ=False,
+)
+django.setup()
+
+from asgiref import sync  # NOQA: E402
+from django.apps.registry import Apps  # NOQA: E402
+from django.db import connection, models  # NOQA: E402
+
+
+class Plain(models.Model):
+    name = models.CharField(max_length=100, default="")
+
+    class Meta:
+        app_label = "bench"
+
+
+class SyncOnly(models.Model):
+    name = models.CharField(max_length=100, default="")
+
+    class Meta:
+        app_label = "bench"
+
+    def save(self, **kwargs):
+        super().save(**kwargs)
+
+    def delete(self, **kwargs):
+        return super().delete(**kwargs)
+
+
+class AsyncOnly(models.Model):
+    name = models.CharField(max_length=100, default="")
+
+    class Meta:
+        app_label = "bench"
+
+    async def asave(self, **kwargs):
+        await super().asave(**kwargs)
+
+    async def adelete(self, **kwargs):
+        return await super().adelete(**kwargs)
+
+
+MODELS = (Plain, SyncOnly, AsyncOnly)
+with connection.schema_editor() as editor:
+    for model in MODELS:
+        editor.create_model(model)
+
+
+def save(obj):
+    obj.save()
+
+
+async def asave(obj):
+    await obj.asave()
+
+
+def delete(obj):
+    obj.delete()
+
+
+async def adelete(obj):
+    await obj.adelete()
+
+
+# (name, model, operation)
+CALLS = [
+    ("save, no override", Plain, save),
+    ("asave, no override", Plain, asave),
+    ("delete, no override", Plain, delete),
+    ("adelete, no override", Plain, adelete),
+    ("asave, save() override", SyncOnly, asave),
+    ("adelete, delete() override", SyncOnly, adelete),
+    ("save, asave() override", AsyncOnly, save),
+    ("delete, adelete() override", AsyncOnly, delete),
+]
+
+
+def sample(model, operation, calls):
+    """Return the mean time of calls calls, with the collector paused."""
+    deleting = operation in (delete, adelete)
+
+    async def async_run():
+        obj = await model.objects.acreate()
+        elapsed = 0.0
+        for _ in range(calls):
+            if deleting:
+                obj.pk = None
+                await sync.sync_to_async(obj.save_base)(force_insert=True)
+            start = time.perf_counter()
+            await operation(obj)
+            elapsed += time.perf_counter() - start
+        return elapsed
+
+    def run():
+        if inspect.iscoroutinefunction(operation):
+            return asyncio.run(async_run())
+        obj = model.objects.create()
+        elapsed = 0.0
+        for _ in range(calls):
+            if deleting:
+                obj.pk = None
+                obj.save_base(force_insert=True)
+            start = time.perf_counter()
+            operation(obj)
+            elapsed += time.perf_counter() - start
+        return elapsed
+
+    gc.collect()
+    gc.disable()
+    try:
+        return run() / calls
+    finally:
+        gc.enable()
+
+
+def create_models(count=500, collect=True):
+    """Time the creation of count model classes, a third overriding a twin."""
+    apps = Apps()
+    if collect:
+        gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for i in range(count):
+            base = MODELS[i % 3]
+            attrs = {
+                "__module__": __name__,
+                "name": models.CharField(max_length=100),
+                "Meta": type("Meta", (), {"app_label": "bench", "apps": apps}),
+            }
+            for name in ("save", "delete", "asave", "adelete"):
+                if name in vars(base):
+                    attrs[name] = vars(base)[name]
+            type(f"Model{i}", (models.Model,), attrs)
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def times(seconds):
+    """Sample each benchmark for about seconds; return {name: [times]}."""
+    result = {}
+    for name, model, operation in CALLS:
+        sample(model, operation, 20)  # Warm up.
+        samples = []
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            samples.append(sample(model, operation, 20))
+        result[name] = samples
+    create_models()
+    samples = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(samples) < 3:
+        samples.append(create_models())
+    result["create 500 models"] = samples
+    return result
+
+
+def counts():
+    """Return {name: {"boundaries": n, "functions": n}} for one call each."""
+    boundaries = 0
+    for cls in (sync.SyncToAsync, sync.AsyncToSync):
+
+        def counted(self, *args, __call=cls.__call__, **kwargs):
+            nonlocal boundaries
+            boundaries += 1
+            return __call(self, *args, **kwargs)
+
+        cls.__call__ = counted
+    functions = 0
+
+    def profile(frame, event, arg):
+        nonlocal functions
+        if event == "call":
+            functions += 1
+
+    result = {}
+    for name, model, operation in CALLS:
+        obj = model.objects.create()
+        # Once untraced, so that first-call work (caches) isn't counted.
+        run = asyncio.run if inspect.iscoroutinefunction(operation) else None
+        for traced in (False, True):
+            if operation in (delete, adelete):
+                obj.pk = None
+                obj.save_base(force_insert=True)
+            boundaries = functions = 0
+            if traced:
+                threading.setprofile_all_threads(profile)
+            try:
+                run(operation(obj)) if run else operation(obj)
+            finally:
+                threading.setprofile_all_threads(None)
+        result[name] = {"boundaries": boundaries, "functions": functions}
+    return result
+
+
+def instructions(calls):
+    """Run calls calls of each benchmark between markers; return the names."""
+    for name, model, operation in CALLS:
+        objs = [model.objects.create() for _ in range(calls + 1)]
+        if inspect.iscoroutinefunction(operation):
+
+            async def run(operation=operation):
+                await operation(objs[0])
+                os.getppid()
+                for obj in objs[1:]:
+                    await operation(obj)
+                os.getppid()
+
+            asyncio.run(run())
+        else:
+            operation(objs[0])
+            os.getppid()
+            for obj in objs[1:]:
+                operation(obj)
+            os.getppid()
+    create_models()
+    gc.collect()
+    os.getppid()
+    create_models(collect=False)
+    os.getppid()
+    return [name for name, _, _ in CALLS] + ["create 500 models"]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--times"]:
+        print(json.dumps(times(float(sys.argv[2]))))
+    elif sys.argv[1:2] == ["--instructions"]:
+        print(json.dumps(instructions(int(sys.argv[2]))))
+    elif sys.argv[1:] == ["--counts"]:
+        print(json.dumps(counts()))
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,138 @@
+"""
+The bench command: bench/twins.py on stock Django and on the patched build,
+with the ratios patched/stock.
+
+Both builds come from the same pinned sdist, each in a venv of its own under
+build/bench: stock installs the sdist as is, patched installs this repository
+(the series applied by the build backend).
+
+The instructions each call executes, counted by valgrind's callgrind, are
+repeatable to a fraction of a percent: they decide the targets. Times follow:
+each round runs the worker once per build, in alternating order, so that drift
+in the machine's speed falls on both; a benchmark's ratio is the median of its
+per-round ratios of median times, and the range of those ratios shows the
+noise.
+"""
+
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import ROOT, testing, upstream
+
+WORKER = ROOT / "bench" / "twins.py"
+WORK = ROOT / "build" / "bench"
+
+
+def venv(name, requirement, python):
+    path = WORK / name
+    if not (path / "bin" / "python").exists():
+        subprocess.run([python, "-m", "venv", path], check=True)
+    testing.say(f"Installing {name} Django into {path}")
+    pip = [path / "bin" / "python", "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", requirement], check=True)
+    subprocess.run([*pip, requirement], check=True)
+    return path / "bin" / "python"
+
+
+def worker(python, *args):
+    return json.loads(
+        subprocess.run(
+            [python, WORKER, *args], check=True, capture_output=True, text=True
+        ).stdout
+    )
+
+
+def instructions(python, calls=50):
+    """Return {benchmark: instructions per call}, counted by callgrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        names = json.loads(
+            subprocess.run(
+                ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
+                + [f"--callgrind-out-file={tmp}/out", python, WORKER]
+                + ["--instructions", str(calls)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        result = {}
+        for index, name in enumerate(names):
+            dump = Path(tmp, f"out.{2 * index + 2}").read_text()
+            total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
+            result[name] = total / (1 if name == "create 500 models" else calls)
+    return result
+
+
+def main(rounds=10, seconds=0.3):
+    python = testing.find_python()
+    builds = {
+        "stock": venv("stock", upstream.fetch(), python),
+        "patched": venv("patched", ROOT, python),
+    }
+    if shutil.which("valgrind"):
+        testing.say("Counting instructions with callgrind")
+        counted = {build: instructions(builds[build]) for build in builds}
+        _table(
+            ["instructions per call", "stock", "patched", "ratio"],
+            [
+                [name, f"{stock:,.0f}", f"{counted['patched'][name]:,.0f}"]
+                + [f"{counted['patched'][name] / stock:.3f}"]
+                for name, stock in counted["stock"].items()
+            ],
+        )
+    else:
+        testing.say("Note: valgrind is missing, so instructions are not counted.")
+
+    times = {build: {} for build in builds}
+    ratios = {}
+    for index in range(rounds):
+        testing.say(f"Timing, round {index + 1} of {rounds}")
+        medians = {}
+        for build in sorted(builds, reverse=index % 2):
+            result = worker(builds[build], "--times", str(seconds))
+            medians[build] = {}
+            for name, samples in result.items():
+                times[build].setdefault(name, []).extend(samples)
+                medians[build][name] = statistics.median(samples)
+        for name, stock in medians["stock"].items():
+            ratios.setdefault(name, []).append(medians["patched"][name] / stock)
+    _table(
+        ["time per call", "stock", "patched", "ratio", "rounds"],
+        [
+            [name, *(_time(statistics.median(times[b][name])) for b in builds)]
+            + [f"{statistics.median(values):.3f}"]
+            + [f"{min(values):.2f}-{max(values):.2f}"]
+            for name, values in ratios.items()
+        ],
+    )
+
+    counts = {build: worker(builds[build], "--counts") for build in builds}
+    _table(
+        ["boundaries, functions run", "stock", "patched"],
+        [
+            [name]
+            + [
+                f"{counts[b][name]['boundaries']}, {counts[b][name]['functions']}"
+                for b in builds
+            ]
+            for name in counts["stock"]
+        ],
+    )
+
+
+def _table(header, rows):
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    print()
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        print("  ".join(cells))
+
+
+def _time(seconds):
+    return f"{seconds * 1e6:.1f} us" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
