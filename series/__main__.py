@@ -134,7 +134,9 @@ def main(argv=None):
     command = commands.add_parser(
         "bench", help=_help(bench_), description=bench.__doc__.split("\n\n")[0]
     )
-    command.add_argument("--rounds", type=int, default=10)
+    command.add_argument(
+        "--rounds", type=int, default=10, help="of timing; 0 to skip timing"
+    )
     command.add_argument(
         "--seconds", type=float, default=0.3, help="per benchmark, build and round"
     )

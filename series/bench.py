@@ -64,7 +64,8 @@ def instructions(python, calls=50):
         for index, name in enumerate(names):
             dump = Path(tmp, f"out.{2 * index + 2}").read_text()
             total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
-            result[name] = total / (1 if name == "create 500 models" else calls)
+            creation = name.startswith("create ")
+            result[name] = total / (1 if creation else calls)
     return result
 
 
@@ -75,19 +76,39 @@ def main(rounds=10, seconds=0.3):
         "patched": venv("patched", ROOT, python),
     }
     if shutil.which("valgrind"):
-        testing.say("Counting instructions with callgrind")
-        counted = {build: instructions(builds[build]) for build in builds}
-        _table(
-            ["instructions per call", "stock", "patched", "ratio"],
-            [
-                [name, f"{stock:,.0f}", f"{counted['patched'][name]:,.0f}"]
-                + [f"{counted['patched'][name] / stock:.3f}"]
-                for name, stock in counted["stock"].items()
-            ],
-        )
+        count_instructions(builds)
     else:
         testing.say("Note: valgrind is missing, so instructions are not counted.")
+    if rounds:
+        time_calls(builds, rounds, seconds)
+    counts = {build: worker(builds[build], "--counts") for build in builds}
+    _table(
+        ["boundaries, functions run", "stock", "patched"],
+        [
+            [name]
+            + [
+                f"{counts[b][name]['boundaries']}, {counts[b][name]['functions']}"
+                for b in builds
+            ]
+            for name in counts["stock"]
+        ],
+    )
 
+
+def count_instructions(builds):
+    testing.say("Counting instructions with callgrind")
+    counted = {build: instructions(builds[build]) for build in builds}
+    _table(
+        ["instructions per call", "stock", "patched", "ratio"],
+        [
+            [name, f"{stock:,.0f}", f"{counted['patched'][name]:,.0f}"]
+            + [f"{counted['patched'][name] / stock:.3f}"]
+            for name, stock in counted["stock"].items()
+        ],
+    )
+
+
+def time_calls(builds, rounds, seconds):
     times = {build: {} for build in builds}
     ratios = {}
     for index in range(rounds):
@@ -108,19 +129,6 @@ def main(rounds=10, seconds=0.3):
             + [f"{statistics.median(values):.3f}"]
             + [f"{min(values):.2f}-{max(values):.2f}"]
             for name, values in ratios.items()
-        ],
-    )
-
-    counts = {build: worker(builds[build], "--counts") for build in builds}
-    _table(
-        ["boundaries, functions run", "stock", "patched"],
-        [
-            [name]
-            + [
-                f"{counts[b][name]['boundaries']}, {counts[b][name]['functions']}"
-                for b in builds
-            ]
-            for name in counts["stock"]
         ],
     )
 

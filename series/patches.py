@@ -158,7 +158,8 @@ def check(tree, root=ROOT):
     """
     Return the problems of the series materialized in tree that git am
     cannot see: patches touching files only the sdist has, summary lines
-    longer than 72 characters, and files of patches/ the series omits.
+    longer than 72 characters, whitespace errors (which git am applies with
+    a warning), and files of patches/ the series omits.
     """
     problems = []
     listed = names(root / "patches")
@@ -175,6 +176,16 @@ def check(tree, root=ROOT):
     for subject in git("log", "--format=%s", f"{BASE}..HEAD", cwd=tree).splitlines():
         if len(subject) > 72:
             problems.append(f"Summary line longer than 72 characters: {subject}")
+    whitespace = subprocess.run(
+        ["git", "diff", "--check", BASE, "HEAD"],
+        cwd=tree,
+        env={**os.environ, **GIT_ENV},
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    for line in whitespace.splitlines():
+        if not line.startswith("+"):
+            problems.append(f"Whitespace error: {line}")
     return problems
 
 

@@ -162,8 +162,9 @@ class RoundTripTests(unittest.TestCase):
         tree = Path(mkdtemp(self), "tree")
         patches.materialize(tree, root)
         patches.git("update-index", "--no-skip-worktree", "PKG-INFO", cwd=tree)
-        commit(tree, "Changed PKG-INFO.", {"PKG-INFO": "\n"})
-        commit(tree, "A" * 73, {"django/__init__.py": "\n"})
+        commit(tree, "Changed PKG-INFO.", {"PKG-INFO": "Changed.\n"})
+        commit(tree, "A" * 73, {"django/__init__.py": "# Changed.\n"})
+        commit(tree, "Added trailing space.", {"django/utils/x.py": "x = 1 \n\n"})
         patches.export(tree, root / "patches")
         self.assertEqual(
             patches.verify(root),
@@ -171,5 +172,7 @@ class RoundTripTests(unittest.TestCase):
                 "PKG-INFO exists only in the sdist: the series would not apply to "
                 "a django/django checkout.",
                 f"Summary line longer than 72 characters: {'A' * 73}",
+                "Whitespace error: django/utils/x.py:1: trailing whitespace.",
+                "Whitespace error: django/utils/x.py:2: new blank line at EOF.",
             ],
         )
