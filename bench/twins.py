@@ -1,5 +1,5 @@
 """
-Benchmarks of Model's sync and async twin methods, for the Django installed in
+Benchmarks of sync and async twin methods, for the Django installed in
 the running interpreter, stock or patched. "python -m series bench" runs them
 on both, alternating, and prints the ratios; this script is its worker:
 
@@ -37,13 +37,19 @@ DB = tempfile.NamedTemporaryFile(
 )
 settings.configure(
     DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DB.name}},
-    INSTALLED_APPS=[],
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     USE_TZ=False,
 )
 django.setup()
 
 from asgiref import sync  # NOQA: E402
+from django.apps import apps as installed_apps  # NOQA: E402
 from django.apps.registry import Apps  # NOQA: E402
+from django.contrib.auth import aauthenticate  # NOQA: E402
+from django.contrib.auth.models import User  # NOQA: E402
+from django.contrib.sessions.backends.cache import SessionStore  # NOQA: E402
+from django.core.cache import cache  # NOQA: E402
 from django.db import connection, models  # NOQA: E402
 
 
@@ -84,6 +90,14 @@ MODELS = (Plain, SyncOnly, AsyncOnly)
 with connection.schema_editor() as editor:
     for model in MODELS:
         editor.create_model(model)
+    for app_label in ("contenttypes", "auth"):
+        for model in installed_apps.get_app_config(app_label).get_models():
+            editor.create_model(model)
+User.objects.create_user("user", password="password")
+SESSION = SessionStore()
+SESSION["key"] = "value"
+SESSION.save()
+cache.set("key", "value")
 
 
 def save(obj):
@@ -102,7 +116,23 @@ async def adelete(obj):
     await obj.adelete()
 
 
-# (name, model, operation)
+async def aget(obj):
+    await Plain.objects.aget(pk=obj.pk)
+
+
+async def authenticate(obj):
+    await aauthenticate(username="user", password="password")
+
+
+async def session_aget(obj):
+    await SessionStore(SESSION.session_key).aget("key")
+
+
+async def cache_aget(obj):
+    await cache.aget("key")
+
+
+# (name, model, operation): operation(obj) for obj an instance of model.
 CALLS = [
     ("save, no override", Plain, save),
     ("asave, no override", Plain, asave),
@@ -112,6 +142,10 @@ CALLS = [
     ("adelete, delete() override", SyncOnly, adelete),
     ("save, asave() override", AsyncOnly, save),
     ("delete, adelete() override", AsyncOnly, delete),
+    ("QuerySet.aget, no override", Plain, aget),
+    ("aauthenticate, ModelBackend", Plain, authenticate),
+    ("session aget, cache store", Plain, session_aget),
+    ("cache aget, LocMemCache", Plain, cache_aget),
 ]
 
 
