@@ -5,16 +5,18 @@ on both, alternating, and prints the ratios; this script is its worker:
 
     python bench/twins.py --times SECONDS   # per-call times, as JSON
     python bench/twins.py --counts          # boundaries and calls, as JSON
+    python bench/twins.py --names           # the benchmarks, as JSON
     valgrind --tool=callgrind --dump-before=getppid \
-        python bench/twins.py --instructions CALLS
+        python bench/twins.py --instructions CALLS NAME
 
 Times are taken in samples of many calls, with the garbage collector paused
 during each sample. Counts are exact: the sync_to_async() and async_to_sync()
 boundaries each call crosses, and the Python functions it runs. Under
 callgrind, --instructions calls os.getppid() just before and just after
-CALLS calls of each benchmark, so that the even-numbered dumps hold the
+CALLS calls of the benchmark NAME, so that the second dump holds the
 instructions of the calls alone: a count that the machine's noise leaves
-alone.
+alone. Each benchmark runs in a process of its own, since the thread hops of
+a call cost instructions that depend on what ran before in the process.
 """
 
 import asyncio
@@ -277,9 +279,11 @@ def counts():
     return result
 
 
-def instructions(calls):
-    """Run calls calls of each benchmark between markers; return the names."""
+def instructions(calls, benchmark):
+    """Run calls calls of the benchmark between markers."""
     for name, model, operation in CALLS:
+        if name != benchmark:
+            continue
         objs = [model.objects.create() for _ in range(calls + 1)]
         if inspect.iscoroutinefunction(operation):
 
@@ -297,12 +301,15 @@ def instructions(calls):
             for obj in objs[1:]:
                 operation(obj)
             os.getppid()
-    for bases in CREATIONS.values():
+    if bases := CREATIONS.get(benchmark):
         create_models(bases)
         gc.collect()
         os.getppid()
         create_models(bases, collect=False)
         os.getppid()
+
+
+def names():
     return [name for name, _, _ in CALLS] + list(CREATIONS)
 
 
@@ -310,7 +317,9 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--times"]:
         print(json.dumps(times(float(sys.argv[2]))))
     elif sys.argv[1:2] == ["--instructions"]:
-        print(json.dumps(instructions(int(sys.argv[2]))))
+        instructions(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1:] == ["--names"]:
+        print(json.dumps(names()))
     elif sys.argv[1:] == ["--counts"]:
         print(json.dumps(counts()))
     else:

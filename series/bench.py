@@ -49,23 +49,19 @@ def worker(python, *args):
 
 def instructions(python, calls=50):
     """Return {benchmark: instructions per call}, counted by callgrind."""
-    with tempfile.TemporaryDirectory() as tmp:
-        names = json.loads(
+    result = {}
+    for name in worker(python, "--names"):
+        with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
                 ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
                 + [f"--callgrind-out-file={tmp}/out", python, WORKER]
-                + ["--instructions", str(calls)],
+                + ["--instructions", str(calls), name],
                 check=True,
                 capture_output=True,
-                text=True,
-            ).stdout
-        )
-        result = {}
-        for index, name in enumerate(names):
-            dump = Path(tmp, f"out.{2 * index + 2}").read_text()
-            total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
-            creation = name.startswith("create ")
-            result[name] = total / (1 if creation else calls)
+            )
+            dump = Path(tmp, "out.2").read_text()
+        total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
+        result[name] = total / (1 if name.startswith("create ") else calls)
     return result
 
 
