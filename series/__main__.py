@@ -8,6 +8,7 @@ python -m series <command>: edit, check and test the patch series.
   lint         black, isort and flake8 on what the series adds or changes
   docs         build Django's docs of the patched tree, warnings as errors
   bench        benchmark stock and patched Django's twin methods (bench/)
+  dep          render the DEP (deps/) with docutils, warnings as errors
 """
 
 import argparse
@@ -77,6 +78,10 @@ def bench_(args):
     return bench.main(args.rounds, args.seconds)
 
 
+def dep(args):
+    return checks.dep()
+
+
 @contextlib.contextmanager
 def _scratch_tree(source=None):
     """Yield a copy of the tree source, or a fresh materialization."""
@@ -141,6 +146,8 @@ def main(argv=None):
         "--seconds", type=float, default=0.3, help="per benchmark, build and round"
     )
     command.set_defaults(function=bench_)
+    command = commands.add_parser("dep", help=_help(dep))
+    command.set_defaults(function=dep)
 
     args, extra = parser.parse_known_args(argv)
     if extra and args.function is not test:

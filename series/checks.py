@@ -1,5 +1,6 @@
-"""The lint and docs checks of a materialized tree."""
+"""The lint and docs checks of a materialized tree, and the DEP's."""
 
+import io
 import subprocess
 import sys
 import urllib.request
@@ -39,7 +40,7 @@ def lint(tree):
     print(f"Linting the {len(changed)} Python files the series adds or changes.")
     failed = _lint(tree, changed)
     print("Linting this repository's tooling.")
-    return failed | _lint(ROOT, ["series", "bench"])
+    return failed | _lint(ROOT, ["series", "bench", "deps"])
 
 
 def _lint(cwd, paths):
@@ -116,3 +117,27 @@ def _use_debian_inventories(conf):
             'nitpick_ignore = [*globals().get("nitpick_ignore", ()), '
             f"*{OFFLINE_GAPS!r}]\n"
         )
+
+
+def dep(root=ROOT):
+    """
+    Render each reStructuredText file of deps/ with docutils. Return non-zero
+    if any prints a warning or an error.
+    """
+    import docutils.core
+
+    failed = 0
+    for path in sorted((root / "deps").glob("*.rst")):
+        messages = io.StringIO()
+        docutils.core.publish_string(
+            path.read_text(),
+            source_path=str(path),
+            writer_name="html",
+            settings_overrides={"report_level": 2, "warning_stream": messages},
+        )
+        if messages.getvalue():
+            print(messages.getvalue(), end="")
+            failed = 1
+        else:
+            print(f"{path.relative_to(root)} renders without warnings.")
+    return failed

@@ -21,3 +21,14 @@ class LintTests(unittest.TestCase):
         self.assertEqual(checks.lint(tree), 0)
         commit(tree, "Added a module.", {"django/utils/twins.py": "import os\nx=1\n"})
         self.assertNotEqual(checks.lint(tree), 0)
+
+
+class DepTests(unittest.TestCase):
+    def test_dep_renders_without_warnings(self):
+        self.assertEqual(checks.dep(), 0)
+
+    def test_warnings_fail(self):
+        root = Path(mkdtemp(self))
+        (root / "deps").mkdir()
+        (root / "deps" / "XXXX-draft.rst").write_text("Title\n===\n\n`broken\n")
+        self.assertEqual(checks.dep(root), 1)
