@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deps"))
-from inventory import TREE, venv  # NOQA: E402
+from inventory import TREE, extract_stock, venv  # NOQA: E402
 
 MODELS = """
 from django.contrib.auth.models import User
@@ -235,16 +235,9 @@ def run(python, django_dir):
 
 
 def main():
-    if not (TREE / "django").is_dir():
-        sys.exit("tree/ is missing: run 'python3 -m series materialize' first.")
-    python = venv()
     with tempfile.TemporaryDirectory() as stock:
-        archive = subprocess.run(
-            ["git", "-C", TREE, "archive", "base", "django"],
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", stock], input=archive, check=True)
+        extract_stock(stock)
+        python = venv()
         results = {"stock": run(python, stock), "patched": run(python, TREE)}
     header = ["case", "stock 6.1.3", "patched"]
     rows = [

@@ -173,16 +173,24 @@ def run(python, django_dir):
     return json.loads(output)
 
 
-def main(as_json=False):
+def extract_stock(directory):
+    """
+    Extract stock Django's package, the "base" commit of tree/, into
+    directory. Exit if there is no tree/.
+    """
     if not (TREE / "django").is_dir():
         sys.exit("tree/ is missing: run 'python3 -m series materialize' first.")
+    archive = subprocess.run(
+        ["git", "-C", TREE, "archive", "base", "django"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", directory], input=archive, check=True)
+
+
+def main(as_json=False):
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "-C", TREE, "archive", "base", "django"],
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        extract_stock(tmp)
         python = venv()
         results = {
             "stock": run(python, Path(tmp) / "django"),
