@@ -1,0 +1,47 @@
+"""
+Settings for the equivalence checks of one package's app, named by the
+EQUIVALENCE_APP environment variable. The database is SQLite, or PostgreSQL
+when EQUIVALENCE_DATABASE is "postgresql": the server and credentials come
+from libpq's environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD).
+"""
+
+import os
+
+# The apps that each package's checks need, besides their own.
+PACKAGE_APPS = {
+    "model_utils_twins": [],
+    "mptt_twins": ["mptt"],
+    "ordered_model_twins": ["ordered_model"],
+    "polymorphic_twins": ["polymorphic"],
+    "reversion_twins": ["reversion"],
+    "safedelete_twins": ["safedelete"],
+    "simple_history_twins": ["simple_history"],
+    "treebeard_twins": ["treebeard"],
+}
+
+EQUIVALENCE_APP = os.environ["EQUIVALENCE_APP"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    *PACKAGE_APPS[EQUIVALENCE_APP],
+    EQUIVALENCE_APP,
+]
+
+if os.environ.get("EQUIVALENCE_DATABASE") == "postgresql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "equivalence",
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+SECRET_KEY = "equivalence checks"
+USE_TZ = True
+TEST_RUNNER = "runner.EquivalenceRunner"
+# The checks are about behavior: the series' warnings about one-sided
+# classes are expected here.
+SILENCED_SYSTEM_CHECKS = ["async.W002", "async.I003"]
