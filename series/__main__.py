@@ -9,6 +9,7 @@ python -m series <command>: edit, check and test the patch series.
   docs         build Django's docs of the patched tree, warnings as errors
   bench        benchmark stock and patched Django's twin methods (bench/)
   dep          render the DEP (deps/) with docutils, warnings as errors
+  thirdparty   run packages' suites and async equivalence checks on both builds
 """
 
 import argparse
@@ -19,7 +20,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import ROOT, SeriesError, bench, checks, patches, testing, upstream
+from . import (
+    ROOT,
+    SeriesError,
+    bench,
+    checks,
+    patches,
+    testing,
+    thirdparty,
+    upstream,
+)
 
 TREE = ROOT / "tree"
 
@@ -80,6 +90,10 @@ def bench_(args):
 
 def dep(args):
     return checks.dep()
+
+
+def thirdparty_(args):
+    return thirdparty.main(args.packages, args.python)
 
 
 @contextlib.contextmanager
@@ -148,6 +162,21 @@ def main(argv=None):
     command.set_defaults(function=bench_)
     command = commands.add_parser("dep", help=_help(dep))
     command.set_defaults(function=dep)
+    command = commands.add_parser(
+        "thirdparty",
+        help=_help(thirdparty_),
+        description=thirdparty.__doc__.split("\n\n")[0],
+    )
+    command.add_argument(
+        "packages",
+        nargs="*",
+        help="names of packages to run (default: all of series/thirdparty.py)",
+    )
+    command.add_argument(
+        "--python",
+        help="interpreter for the venvs (default: $PYTHON, else 3.13, else 3.12)",
+    )
+    command.set_defaults(function=thirdparty_)
 
     args, extra = parser.parse_known_args(argv)
     if extra and args.function is not test:

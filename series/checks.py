@@ -40,7 +40,7 @@ def lint(tree):
     print(f"Linting the {len(changed)} Python files the series adds or changes.")
     failed = _lint(tree, changed)
     print("Linting this repository's tooling.")
-    return failed | _lint(ROOT, ["series", "bench", "deps"])
+    return failed | _lint(ROOT, ["series", "bench", "deps", "thirdparty"])
 
 
 def _lint(cwd, paths):

@@ -108,14 +108,16 @@ class Workspace:
 
     def run(self, *args, **kwargs):
         kwargs.setdefault("check", True)
+        kwargs.setdefault("env", self.env)
         if self.user:
             kwargs.update(user=self.user, group=self.user, extra_groups=[])
-        return subprocess.run(args, env=self.env, **kwargs)
+        return subprocess.run(args, **kwargs)
 
     def popen(self, *args, **kwargs):
+        kwargs.setdefault("env", self.env)
         if self.user:
             kwargs.update(user=self.user, group=self.user, extra_groups=[])
-        return subprocess.Popen(args, env=self.env, **kwargs)
+        return subprocess.Popen(args, **kwargs)
 
     def give(self, path):
         """Hand a file or directory root created to the workspace's user."""
@@ -271,11 +273,11 @@ def find_postgres():
 
 
 @contextlib.contextmanager
-def postgres(ws, tree):
+def cluster(ws):
     """
-    Start a throwaway PostgreSQL cluster on 127.0.0.1 and a free port, write
-    settings for it to tests/test_postgres.py in tree, and stop the cluster
-    and delete it on the way out, whatever the way.
+    Start a throwaway PostgreSQL cluster on 127.0.0.1 and a free port, yield
+    its connection parameters (host, port, user and password), and stop the
+    cluster and delete it on the way out, whatever the way.
     """
     bindir = find_postgres()
     data = ws.path / "pgdata"
@@ -315,23 +317,7 @@ def postgres(ws, tree):
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
-        (tree / "tests" / "test_postgres.py").write_text(
-            "from test_sqlite import *  # NOQA\n\n"
-            "DATABASES = {\n"
-            + "".join(
-                f"    {alias!r}: {{\n"
-                '        "ENGINE": "django.db.backends.postgresql",\n'
-                f'        "NAME": {alias!r},\n'
-                '        "USER": "django",\n'
-                f'        "PASSWORD": {password!r},\n'
-                '        "HOST": "127.0.0.1",\n'
-                f'        "PORT": {port},\n'
-                "    },\n"
-                for alias in ("default", "other")
-            )
-            + "}\n"
-        )
-        yield "test_postgres"
+        yield dict(host="127.0.0.1", port=port, user="django", password=password)
     finally:
         say("Stopping PostgreSQL")
         ws.run(
@@ -346,6 +332,32 @@ def postgres(ws, tree):
         )
         shutil.rmtree(data, ignore_errors=True)
         signal.signal(signal.SIGTERM, sigterm)
+
+
+@contextlib.contextmanager
+def postgres(ws, tree):
+    """
+    Start a throwaway cluster, write settings for it to tests/test_postgres.py
+    in tree, and yield the name of that settings module.
+    """
+    with cluster(ws) as server:
+        (tree / "tests" / "test_postgres.py").write_text(
+            "from test_sqlite import *  # NOQA\n\n"
+            "DATABASES = {\n"
+            + "".join(
+                f"    {alias!r}: {{\n"
+                '        "ENGINE": "django.db.backends.postgresql",\n'
+                f'        "NAME": {alias!r},\n'
+                f'        "USER": "{server["user"]}",\n'
+                f'        "PASSWORD": {server["password"]!r},\n'
+                f'        "HOST": "{server["host"]}",\n'
+                f'        "PORT": {server["port"]},\n'
+                "    },\n"
+                for alias in ("default", "other")
+            )
+            + "}\n"
+        )
+        yield "test_postgres"
 
 
 def runtests(ws, python, tree, backend, settings, args):

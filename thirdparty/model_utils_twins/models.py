@@ -1,8 +1,7 @@
+from django.db import models
 from model_utils import Choices
 from model_utils.models import SoftDeletableModel, StatusModel, TimeStampedModel
 from model_utils.tracker import FieldTracker
-
-from django.db import models
 
 
 class Article(TimeStampedModel):

@@ -1,0 +1,164 @@
+import contextlib
+import io
+import unittest
+from pathlib import Path
+
+from series import thirdparty
+
+from . import mkdtemp
+
+UNITTEST_OUTPUT = """\
+System check identified 1 issue (0 silenced).
+..F.E
+======================================================================
+FAIL: test_move (myapp.tests.TreeTests.test_move)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+AssertionError: 4 != 3
+======================================================================
+ERROR: test_form (myapp.tests.FormTests.test_form)
+----------------------------------------------------------------------
+Ran 5 tests in 0.030s
+
+FAILED (failures=1, errors=1)
+..
+----------------------------------------------------------------------
+Ran 2 tests in 0.010s
+
+OK
+"""
+
+PYTEST_OUTPUT = """\
+tests/test_a.py ..F.s
+=========================== short test summary info ============================
+FAILED tests/test_a.py::TrackerTests::test_save_with_args - TypeError: Model.save()
+ERROR tests/test_b.py::test_join - sqlite3.ProgrammingError: You can only execute
+========= 1 failed, 3 passed, 1 skipped, 2 warnings, 1 error in 1.41s ==========
+"""
+
+
+class ParseTests(unittest.TestCase):
+    def test_unittest_runs_are_summed(self):
+        suite = thirdparty.parse_unittest(UNITTEST_OUTPUT)
+        self.assertEqual(suite.ran, 7)
+        self.assertIs(suite.reported, True)
+        self.assertEqual(
+            suite.failed,
+            {
+                "test_move (myapp.tests.TreeTests.test_move)",
+                "test_form (myapp.tests.FormTests.test_form)",
+            },
+        )
+
+    def test_unittest_without_results(self):
+        suite = thirdparty.parse_unittest("Traceback (most recent call last):\n")
+        self.assertEqual((suite.ran, suite.reported, suite.failed), (0, False, set()))
+
+    def test_pytest_summary_and_failing_tests(self):
+        suite = thirdparty.parse_pytest(PYTEST_OUTPUT)
+        self.assertEqual(suite.ran, 6)
+        self.assertIs(suite.reported, True)
+        self.assertEqual(
+            suite.failed,
+            {
+                "tests/test_a.py::TrackerTests::test_save_with_args",
+                "tests/test_b.py::test_join",
+            },
+        )
+
+    def test_pytest_without_summary(self):
+        suite = thirdparty.parse_pytest("ImportError while loading conftest\n")
+        self.assertIs(suite.reported, False)
+
+
+def result(stock_failed=(), patched_failed=(), patched_checks=None):
+    package = thirdparty.Package("django-example", "1.0", "example_twins", ["x"])
+    checks = {"Tests.test_save": "pass", "Tests.test_delete": "fail"}
+    patched_checks = patched_checks or {"Tests.test_save": "pass"}
+    return thirdparty.Result(
+        package,
+        suites={
+            "stock": thirdparty.Suite(10, set(stock_failed), True),
+            "patched": thirdparty.Suite(10, set(patched_failed), True),
+        },
+        checks={
+            ("stock", "sqlite"): checks,
+            ("stock", "postgresql"): checks,
+            ("patched", "sqlite"): patched_checks,
+            ("patched", "postgresql"): patched_checks,
+        },
+    )
+
+
+class ResultTests(unittest.TestCase):
+    def test_failures_on_both_builds_are_not_new(self):
+        r = result(stock_failed={"a", "b"}, patched_failed={"a"})
+        self.assertEqual(r.new_failures(), set())
+        self.assertIs(r.ok(), True)
+
+    def test_failure_on_patched_only_is_new(self):
+        r = result(stock_failed={"a"}, patched_failed={"a", "c"})
+        self.assertEqual(r.new_failures(), {"c"})
+        self.assertIs(r.ok(), False)
+
+    def test_failing_check_on_stock_only_is_ok(self):
+        r = result()
+        self.assertEqual(r.failing_checks("stock", "sqlite"), ["Tests.test_delete"])
+        self.assertIs(r.ok(), True)
+
+    def test_failing_check_on_patched_is_not_ok(self):
+        r = result(patched_checks={"Tests.test_save": "fail"})
+        self.assertIs(r.ok(), False)
+
+    def test_checks_that_did_not_run_are_not_ok(self):
+        r = result()
+        r.checks["patched", "postgresql"] = None
+        self.assertIs(r.ok(), False)
+
+    def test_crashed_suite_is_not_ok(self):
+        r = result()
+        r.suites["patched"].reported = False
+        self.assertIs(r.ok(), False)
+
+    def test_report(self):
+        r = result(stock_failed={"a"}, patched_failed={"a", "c"})
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            thirdparty.report([r])
+        lines = output.getvalue().splitlines()
+        self.assertRegex(lines[3], r"^django-example\s+1\.0\s+10\s+1\s+2\s+1$")
+        self.assertIn("New failure: django-example: c", lines)
+        self.assertIn("Fails on stock sqlite: django-example: Tests.test_delete", lines)
+
+    def test_report_gives_the_reason_a_suite_did_not_run(self):
+        package = thirdparty.Package(
+            "django-example", "1.0", "example_twins", no_suite="it has none"
+        )
+        r = thirdparty.Result(package, checks={("stock", "sqlite"): {}})
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            thirdparty.report([r])
+        self.assertIn("not run: it has none", output.getvalue())
+
+
+class FindSdistTests(unittest.TestCase):
+    def test_names_are_normalized(self):
+        dists = Path(mkdtemp(self))
+        (dists / "django_model_utils-5.0.0.tar.gz").touch()
+        (dists / "django_model_utils-4.0.0.tar.gz").touch()
+        package = thirdparty.Package("django-model-utils", "5.0.0", "app")
+        self.assertEqual(
+            thirdparty._find_sdist(dists, package),
+            dists / "django_model_utils-5.0.0.tar.gz",
+        )
+        package = thirdparty.Package("django-mptt", "5.0.0", "app")
+        self.assertIsNone(thirdparty._find_sdist(dists, package))
+
+
+class PackagesTests(unittest.TestCase):
+    def test_each_package_has_equivalence_checks(self):
+        for package in thirdparty.PACKAGES:
+            with self.subTest(package=package.name):
+                tests = thirdparty.CHECKS / package.app / "tests.py"
+                self.assertIs(tests.exists(), True)
+                self.assertIs(bool(package.command) != bool(package.no_suite), True)

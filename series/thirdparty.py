@@ -1,0 +1,555 @@
+"""
+The thirdparty command: popular packages that override twins, each run
+against stock Django and against the patched build, in one run.
+
+For each package of PACKAGES, pinned, it downloads the package's source (its
+sdist from the package index, or an upstream tarball pinned by sha256 where
+the sdist has no tests), installs it with its test requirements into a venv
+of its own, and then, once with a wheel of the pinned Django sdist and once
+with a wheel of this repository:
+
+* runs the package's own test suite, as the package's CI does, and collects
+  the tests that fail;
+* runs the package's equivalence checks, thirdparty/<app>/tests.py, on
+  SQLite and on PostgreSQL: each operation the package customizes, done
+  through the sync twins and through the async twins from the same database
+  state, must return the same values and leave the same rows.
+
+It works where the test command does (build/test, or the home of its
+unprivileged user when run as root), on one throwaway PostgreSQL cluster, and
+prints two tables: the suites (tests, failures on stock, on patched, and new
+failures, the tests that fail on patched only) and the equivalence checks
+(how many disagree on each build and database). It exits non-zero if a
+suite has new failures, if an equivalence check fails on the patched build,
+or if a package can't be set up.
+"""
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+from . import ROOT, SeriesError, testing, upstream
+
+CHECKS = ROOT / "thirdparty"
+BUILDS = ("stock", "patched")
+DATABASES = ("sqlite", "postgresql")
+
+
+@dataclass
+class Package:
+    """A package, its pinned source, and how its CI runs its suite."""
+
+    name: str
+    version: str
+    # The app of its equivalence checks, under thirdparty/.
+    app: str
+    # The suite's command, run from the source's top directory. "{python}" is
+    # the venv's interpreter; "{checks}", thirdparty/.
+    command: list = field(default_factory=list)
+    # "unittest" (Django's runner) or "pytest": how to read the output.
+    runner: str = "unittest"
+    requirements: list = field(default_factory=list)
+    # Environment of the suite; values are formatted with the PostgreSQL
+    # server's host, port, user and password.
+    env: dict = field(default_factory=dict)
+    # An upstream tarball, for a package whose sdist has no tests.
+    url: str = ""
+    sha256: str = ""
+    # Why the suite can't run, for a package without a suite to download.
+    no_suite: str = ""
+
+
+PACKAGES = [
+    Package(
+        "django-model-utils",
+        "5.0.0",
+        "model_utils_twins",
+        ["{python}", "-m", "pytest", "-p", "no:cacheprovider", "-rfE"],
+        runner="pytest",
+        # requirements-test.txt, with time-machine and psycopg2-binary
+        # releases that install on Python 3.13.
+        requirements=[
+            "pytest==7.4.3",
+            "pytest-django==4.5.2",
+            "time-machine==3.6.0",
+            "psycopg2-binary==2.9.13",
+        ],
+        # Its CI runs on PostgreSQL.
+        env={
+            "POSTGRES_HOST": "{host}",
+            "POSTGRES_PORT": "{port}",
+            "POSTGRES_USER": "{user}",
+            "POSTGRES_PASSWORD": "{password}",
+            "POSTGRES_DB": "postgres",
+        },
+    ),
+    Package(
+        "django-mptt",
+        "0.18",
+        "mptt_twins",
+        ["{python}", "tests/manage.py", "test", "myapp"],
+        requirements=["django-js-asset==3.1.2", "model-bakery==1.20.5"],
+        # Its sdists hold the mptt package only; Debian's source package
+        # has upstream's tarball of the release, with the tests.
+        url=(
+            "http://deb.debian.org/debian/pool/main/p/python-django-mptt/"
+            "python-django-mptt_0.18.orig.tar.gz"
+        ),
+        sha256="12c3681b631352a2bcc32a13f3053400a4ff95fe71867bd15f58a40bc084f44d",
+    ),
+    Package(
+        "django-ordered-model",
+        "3.7.4",
+        "ordered_model_twins",
+        ["{python}", "-m", "django", "test", "--pythonpath=."]
+        + ["--settings=tests.settings"],
+        requirements=["djangorestframework==3.16.1"],
+    ),
+    Package(
+        "django-polymorphic",
+        "4.11.7",
+        "polymorphic_twins",
+        no_suite=(
+            "its sdist has no tests (pyproject.toml leaves src/polymorphic/tests "
+            "out), nor has any file of the release on the package index"
+        ),
+    ),
+    Package(
+        "django-reversion",
+        "6.4.0",
+        "reversion_twins",
+        ["{python}", "tests/manage.py", "test", "tests"],
+        requirements=["psycopg[binary]==3.2.13"],
+        # Its settings name an engine that Django 3.0 removed: its CI's
+        # PostgreSQL alias on the cluster, its MySQL alias on SQLite.
+        env={
+            "PYTHONPATH": "{checks}/suites",
+            "DJANGO_SETTINGS_MODULE": "reversion_settings",
+            "DJANGO_DATABASE_HOST_POSTGRES": "{host}",
+            "DJANGO_DATABASE_USER_POSTGRES": "{user}",
+            "DJANGO_DATABASE_PASSWORD_POSTGRES": "{password}",
+            "PGPORT": "{port}",
+        },
+    ),
+    Package(
+        "django-safedelete",
+        "1.5.0",
+        "safedelete_twins",
+        ["{python}", "-m", "django", "test", "safedelete.tests", "--pythonpath=."]
+        + ["--settings=safedelete.tests.settings"],
+    ),
+    Package(
+        "django-simple-history",
+        "3.13.0",
+        "simple_history_twins",
+        ["{python}", "runtests.py"],
+    ),
+    Package(
+        "django-treebeard",
+        "7.0.3",
+        "treebeard_twins",
+        ["{python}", "-m", "pytest", "-p", "no:cacheprovider", "-rfE"]
+        + ["--ds=tests.settings", "-o", "django_find_project=false"],
+        runner="pytest",
+        requirements=["pytest==8.4.2", "pytest-django==4.11.1"],
+        env={"PYTHONPATH": ".", "DATABASE_ENGINE": "sqlite"},
+    ),
+]
+
+
+@dataclass
+class Suite:
+    """What a run of a package's suite reported."""
+
+    ran: int = 0
+    failed: set = field(default_factory=set)
+    # False when the runner stopped before reporting its results.
+    reported: bool = False
+
+
+def parse_unittest(output):
+    """
+    Read the output of unittest's runner, maybe of several runs: "Ran N
+    tests" and "OK"/"FAILED (...)" lines, and a "FAIL: <test>" or "ERROR:
+    <test>" line for each test that failed.
+    """
+    suite = Suite()
+    suite.ran = sum(map(int, re.findall(r"^Ran (\d+) tests? in", output, re.M)))
+    suite.reported = bool(re.search(r"^(OK|FAILED)\b", output, re.M))
+    suite.failed = set(re.findall(r"^(?:FAIL|ERROR): (.+)$", output, re.M))
+    return suite
+
+
+def parse_pytest(output):
+    """
+    Read the output of pytest -rfE: its last line counts the outcomes
+    ("3 failed, 340 passed, 5 skipped in 1.4s"), and its short summary has
+    a "FAILED <test>" or "ERROR <test>" line for each test that failed.
+    """
+    suite = Suite()
+    summary = re.findall(r"^=* ?(\d+ \w+.*) in [\d.]+s", output, re.M)
+    if summary:
+        counts = dict(
+            (word.rstrip("s"), int(n))
+            for n, word in re.findall(r"(\d+) (\w+)", summary[-1])
+        )
+        suite.ran = sum(
+            counts.get(key, 0)
+            for key in ("passed", "failed", "skipped", "xfailed", "xpassed", "error")
+        )
+        suite.reported = True
+    suite.failed = {
+        line.split(" - ")[0]
+        for line in re.findall(r"^(?:FAILED|ERROR) (.+)$", output, re.M)
+    }
+    return suite
+
+
+PARSERS = {"unittest": parse_unittest, "pytest": parse_pytest}
+
+
+@dataclass
+class Result:
+    """A package's suites and equivalence checks, on each build."""
+
+    package: Package
+    suites: dict = field(default_factory=dict)
+    # {(build, database): {check: "pass", "fail" or "skip"}}
+    checks: dict = field(default_factory=dict)
+    error: str = ""
+
+    def new_failures(self):
+        if set(self.suites) != set(BUILDS):
+            return set()
+        return self.suites["patched"].failed - self.suites["stock"].failed
+
+    def failing_checks(self, build, database):
+        outcomes = self.checks.get((build, database), {})
+        return sorted(name for name, outcome in outcomes.items() if outcome == "fail")
+
+    def ok(self):
+        return (
+            not self.error
+            and not self.new_failures()
+            and all(s.reported for s in self.suites.values())
+            and all(
+                self.checks.get(("patched", database)) is not None
+                and not self.failing_checks("patched", database)
+                for database in DATABASES
+            )
+        )
+
+
+class Harness:
+    """The work directory, the wheels, and the PostgreSQL server."""
+
+    def __init__(self, ws, python, server):
+        self.ws = ws
+        self.python = python
+        self.server = server
+        self.path = ws.path / "thirdparty"
+        self.path.mkdir(exist_ok=True)
+        ws.give(self.path)
+        self.checks = self.path / "checks"
+        shutil.rmtree(self.checks, ignore_errors=True)
+        shutil.copytree(
+            CHECKS, self.checks, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        ws.give(self.checks)
+        self.wheels = self.build_wheels()
+
+    def build_wheels(self):
+        """
+        Build a wheel of the pinned Django sdist, and one of this repository,
+        that is, of the sdist with the series applied.
+        """
+        wheels = {}
+        for build, source in (("stock", upstream.fetch()), ("patched", ROOT)):
+            dest = self.path / "wheels" / build
+            shutil.rmtree(dest, ignore_errors=True)
+            testing.say(f"Building the {build} wheel of Django")
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+                + ["--ignore-requires-python"]
+                + ["--wheel-dir", dest, source],
+                check=True,
+            )
+            self.ws.give(dest)
+            (wheels[build],) = dest.glob("*.whl")
+        return wheels
+
+    def fetch(self, package):
+        """Return the path of the package's source archive, downloading it."""
+        dists = self.path / "dists"
+        dists.mkdir(exist_ok=True)
+        if package.url:
+            archive = dists / package.url.rsplit("/", 1)[1]
+            if not archive.exists() or _sha256(archive) != package.sha256:
+                testing.say(f"Downloading {package.url}")
+                with urllib.request.urlopen(package.url, timeout=120) as response:
+                    archive.write_bytes(response.read())
+            if _sha256(archive) != package.sha256:
+                raise SeriesError(
+                    f"{package.url} doesn't have the pinned sha256 "
+                    f"{package.sha256}: check the pin in series/thirdparty.py."
+                )
+            return archive
+        if not (found := _find_sdist(dists, package)):
+            testing.say(f"Downloading {package.name}=={package.version}")
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+                + ["--no-binary=:all:", "--dest", dists]
+                + [f"{package.name}=={package.version}"],
+                check=True,
+            )
+            found = _find_sdist(dists, package)
+        return found
+
+    def prepare(self, package):
+        """
+        Unpack the package's source and install it with its test
+        requirements into its venv; return the venv's interpreter and the
+        source's top directory.
+        """
+        archive = self.fetch(package)
+        source = self.path / "src" / f"{package.name}-{package.version}"
+        shutil.rmtree(source, ignore_errors=True)
+        source.mkdir(parents=True)
+        upstream.unpack(archive, source)
+        self.ws.give(source)
+        venv = self.path / "venvs" / f"{package.name}-{package.version}"
+        python = venv / "bin" / "python"
+        if not python.exists():
+            testing.say(f"Creating the venv {venv}")
+            self.ws.run(self.python, "-m", "venv", venv)
+            self.ws.run(
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                source,
+                "psycopg[binary]",
+                *package.requirements,
+            )
+        return python, source
+
+    def env(self, extra=()):
+        server = {**self.server, "checks": self.checks}
+        return {
+            **self.ws.env,
+            "PGHOST": server["host"],
+            "PGPORT": str(server["port"]),
+            "PGUSER": server["user"],
+            "PGPASSWORD": server["password"],
+            **{key: value.format(**server) for key, value in dict(extra).items()},
+        }
+
+    def suite(self, package, python, source, build):
+        """Run the package's suite and return its Suite."""
+        command = [
+            arg.format(python=python, checks=self.checks) for arg in package.command
+        ]
+        proc = self.ws.run(
+            *command,
+            cwd=source,
+            env=self.env(package.env),
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        suite = PARSERS[package.runner](proc.stdout)
+        if proc.returncode and not suite.failed:
+            # Stopped before reporting results, or failed in another way.
+            suite.reported = False
+        log = self.path / "logs" / f"{package.name}-{build}.log"
+        log.parent.mkdir(exist_ok=True)
+        log.write_text(proc.stdout)
+        return suite
+
+    def equivalence(self, package, python, database):
+        """Run the package's equivalence checks; return {check: outcome}."""
+        results = self.path / "results.json"
+        results.unlink(missing_ok=True)
+        env = {
+            "EQUIVALENCE_APP": package.app,
+            "EQUIVALENCE_RESULTS": str(results),
+            "EQUIVALENCE_DATABASE": database,
+        }
+        self.ws.run(
+            python,
+            "-m",
+            "django",
+            "test",
+            package.app,
+            "--settings=settings",
+            "--noinput",
+            cwd=self.checks,
+            env=self.env(env),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not results.exists():
+            return None
+        return {
+            name.removeprefix(f"{package.app}.tests."): outcome
+            for name, outcome in json.loads(results.read_text()).items()
+        }
+
+    def run(self, package):
+        result = Result(package)
+        try:
+            python, source = self.prepare(package)
+            for build in BUILDS:
+                self.ws.run(
+                    python,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--force-reinstall",
+                    "--no-deps",
+                    self.wheels[build],
+                )
+                if package.command:
+                    testing.say(f"{package.name}: its suite on {build} Django")
+                    result.suites[build] = self.suite(package, python, source, build)
+                for database in DATABASES:
+                    testing.say(
+                        f"{package.name}: equivalence checks on {build} Django, "
+                        f"{database}"
+                    )
+                    result.checks[build, database] = self.equivalence(
+                        package, python, database
+                    )
+        except (subprocess.CalledProcessError, OSError, SeriesError) as e:
+            result.error = str(e)
+        return result
+
+
+def _sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _find_sdist(dists, package):
+    """Return the package's sdist in dists, or None."""
+    for path in dists.glob(f"*-{package.version}.tar.gz"):
+        name = path.name.removesuffix(f"-{package.version}.tar.gz")
+        if _normalize(name) == _normalize(package.name):
+            return path
+
+
+def report(results):
+    """Print the tables of the suites and of the equivalence checks."""
+    print()
+    print("Suites of the packages, on stock and patched Django:")
+    rows = [("package", "version", "tests", "failed on stock", "on patched", "new")]
+    for result in results:
+        package = result.package
+        if result.error:
+            rows.append((package.name, package.version, f"error: {result.error}"))
+        elif package.no_suite:
+            rows.append((package.name, package.version, f"not run: {package.no_suite}"))
+        else:
+            stock, patched = result.suites["stock"], result.suites["patched"]
+            rows.append(
+                (
+                    package.name,
+                    package.version,
+                    str(patched.ran),
+                    _failed(stock),
+                    _failed(patched),
+                    str(len(result.new_failures())),
+                )
+            )
+    _table(rows)
+    print()
+    print("Equivalence checks (failing/all), sync and async twins compared:")
+    header = ("package", "checks")
+    header += tuple(f"{build} {database}" for build in BUILDS for database in DATABASES)
+    rows = [header]
+    for result in results:
+        if result.error:
+            continue
+        row = [result.package.name]
+        row.append(str(max(len(c or {}) for c in result.checks.values())))
+        for build in BUILDS:
+            for database in DATABASES:
+                if result.checks.get((build, database)) is None:
+                    row.append("didn't run")
+                else:
+                    row.append(str(len(result.failing_checks(build, database))))
+        rows.append(row)
+    _table(rows)
+    for result in results:
+        for test in sorted(result.new_failures()):
+            print(f"New failure: {result.package.name}: {test}")
+        for build in BUILDS:
+            for database in DATABASES:
+                for check in result.failing_checks(build, database):
+                    print(
+                        f"Fails on {build} {database}: {result.package.name}: {check}"
+                    )
+
+
+def _failed(suite):
+    if not suite.reported:
+        return "crashed"
+    return str(len(suite.failed))
+
+
+def _table(rows):
+    widths = [
+        max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))
+    ]
+    for row in rows:
+        if len(row) < len(rows[0]):
+            # A package that didn't run: its reason fills the row.
+            print(
+                "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:2])),
+                row[2],
+            )
+            continue
+        print(
+            "  ".join(
+                cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                for i, cell in enumerate(row)
+            )
+        )
+
+
+def main(names=(), python=None):
+    """Run the named packages, or all; return the process's exit status."""
+    packages = [p for p in PACKAGES if not names or p.name in names]
+    if unknown := set(names) - {p.name for p in PACKAGES}:
+        raise SeriesError(
+            f"Unknown package {', '.join(sorted(unknown))}: choose among "
+            f"{', '.join(p.name for p in PACKAGES)}."
+        )
+    ws = testing.Workspace.create()
+    python = testing.prepare_python(ws, testing.find_python(python))
+    start = time.monotonic()
+    with testing.cluster(ws) as server:
+        harness = Harness(ws, python, server)
+        results = [harness.run(package) for package in packages]
+    report(results)
+    failed = [r.package.name for r in results if not r.ok()]
+    print(
+        f"{len(results) - len(failed)} of {len(results)} packages OK in "
+        f"{time.monotonic() - start:.0f} s"
+        + (f"; not OK: {', '.join(failed)}" if failed else "")
+    )
+    return 1 if failed else 0
