@@ -38,6 +38,8 @@ from . import ROOT, SeriesError, testing, upstream
 
 CHECKS = ROOT / "thirdparty"
 BUILDS = ("stock", "patched")
+# The PostgreSQL driver of the equivalence checks, in every venv.
+PSYCOPG = "psycopg[binary]==3.2.13"
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -109,7 +111,7 @@ PACKAGES = [
         "ordered_model_twins",
         ["{python}", "-m", "django", "test", "--pythonpath=."]
         + ["--settings=tests.settings"],
-        requirements=["djangorestframework==3.16.1"],
+        requirements=["djangorestframework==3.18.3"],
     ),
     Package(
         "django-polymorphic",
@@ -125,7 +127,6 @@ PACKAGES = [
         "6.4.0",
         "reversion_twins",
         ["{python}", "tests/manage.py", "test", "tests"],
-        requirements=["psycopg[binary]==3.2.13"],
         # Its settings name an engine that Django 3.0 removed: its CI's
         # PostgreSQL alias on the cluster, its MySQL alias on SQLite.
         env={
@@ -323,21 +324,15 @@ class Harness:
         source.mkdir(parents=True)
         upstream.unpack(archive, source)
         self.ws.give(source)
-        venv = self.path / "venvs" / f"{package.name}-{package.version}"
+        # A venv per set of requirements: changing them makes a new one.
+        requirements = [source, PSYCOPG, *package.requirements]
+        digest = hashlib.sha256(" ".join(requirements[1:]).encode()).hexdigest()
+        venv = self.path / "venvs" / f"{package.name}-{package.version}-{digest[:8]}"
         python = venv / "bin" / "python"
         if not python.exists():
             testing.say(f"Creating the venv {venv}")
             self.ws.run(self.python, "-m", "venv", venv)
-            self.ws.run(
-                python,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                source,
-                "psycopg[binary]",
-                *package.requirements,
-            )
+            self.ws.run(python, "-m", "pip", "install", "--quiet", *requirements)
         return python, source
 
     def env(self, extra=()):
@@ -477,7 +472,7 @@ def report(results):
             )
     _table(rows)
     print()
-    print("Equivalence checks (failing/all), sync and async twins compared:")
+    print("Equivalence checks, sync and async twins compared (how many fail):")
     header = ("package", "checks")
     header += tuple(f"{build} {database}" for build in BUILDS for database in DATABASES)
     rows = [header]
@@ -513,7 +508,8 @@ def _failed(suite):
 
 def _table(rows):
     widths = [
-        max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))
+        max(len(row[i]) for row in rows if len(row) == len(rows[0]))
+        for i in range(len(rows[0]))
     ]
     for row in rows:
         if len(row) < len(rows[0]):
