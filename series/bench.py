@@ -15,6 +15,7 @@ noise.
 """
 
 import json
+import os
 import re
 import shutil
 import statistics
@@ -48,8 +49,13 @@ def worker(python, *args):
 
 
 def instructions(python, calls=50):
-    """Return {benchmark: instructions per call}, counted by callgrind."""
+    """
+    Return {benchmark: instructions per call}, counted by callgrind, with a
+    fixed hash seed: with a random one, the counts of creating model classes
+    varied by 1% from run to run.
+    """
     result = {}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     for name in worker(python, "--names"):
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
@@ -58,6 +64,7 @@ def instructions(python, calls=50):
                 + ["--instructions", str(calls), name],
                 check=True,
                 capture_output=True,
+                env=env,
             )
             dump = Path(tmp, "out.2").read_text()
         total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
