@@ -102,7 +102,8 @@ class PostgresTests(unittest.TestCase):
 
     def assertStopped(self, proc, port, signum):
         proc.send_signal(signum)
-        self.assertNotEqual(proc.wait(timeout=60), 0)
+        # pg_ctl stop waits up to 60 s for the server to go.
+        self.assertNotEqual(proc.wait(timeout=120), 0)
         with self.assertRaises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=5).close()
         self.assertFalse((self.ws.path / "pgdata").exists())
