@@ -50,7 +50,15 @@ def series_with_two_patches(tmp):
 
 
 def run(*args, **kwargs):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kwargs)
+    """Run a command; if it fails, fail with the end of what it printed."""
+    proc = subprocess.run(args, text=True, capture_output=True, **kwargs)
+    if proc.returncode:
+        output = (proc.stdout + proc.stderr)[-3000:]
+        raise AssertionError(
+            f"{' '.join(map(str, args))} failed with status {proc.returncode}:\n"
+            f"{output}"
+        )
+    return proc
 
 
 def mkdtemp(testcase):
