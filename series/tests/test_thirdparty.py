@@ -39,32 +39,24 @@ ERROR tests/test_b.py::test_join - sqlite3.ProgrammingError: You can only execut
 
 class ParseTests(unittest.TestCase):
     def test_unittest_runs_are_summed(self):
+        failed = {
+            "test_move (myapp.tests.TreeTests.test_move)",
+            "test_form (myapp.tests.FormTests.test_form)",
+        }
         suite = thirdparty.parse_unittest(UNITTEST_OUTPUT)
-        self.assertEqual(suite.ran, 7)
-        self.assertIs(suite.reported, True)
-        self.assertEqual(
-            suite.failed,
-            {
-                "test_move (myapp.tests.TreeTests.test_move)",
-                "test_form (myapp.tests.FormTests.test_form)",
-            },
-        )
+        self.assertEqual(suite, thirdparty.Suite(7, failed, True))
 
     def test_unittest_without_results(self):
         suite = thirdparty.parse_unittest("Traceback (most recent call last):\n")
         self.assertEqual((suite.ran, suite.reported, suite.failed), (0, False, set()))
 
     def test_pytest_summary_and_failing_tests(self):
+        failed = {
+            "tests/test_a.py::TrackerTests::test_save_with_args",
+            "tests/test_b.py::test_join",
+        }
         suite = thirdparty.parse_pytest(PYTEST_OUTPUT)
-        self.assertEqual(suite.ran, 6)
-        self.assertIs(suite.reported, True)
-        self.assertEqual(
-            suite.failed,
-            {
-                "tests/test_a.py::TrackerTests::test_save_with_args",
-                "tests/test_b.py::test_join",
-            },
-        )
+        self.assertEqual(suite, thirdparty.Suite(6, failed, True))
 
     def test_pytest_without_summary(self):
         suite = thirdparty.parse_pytest("ImportError while loading conftest\n")
