@@ -7,7 +7,10 @@ the pristine sdist and whose next commits are the patches applied with
 ``git am``; export() writes them back with ``git format-patch``. Git runs with
 neither the user's nor the system's configuration and with a fixed committer,
 so both are reproducible: the same series gives the same commits, and an
-unchanged commit exports to the same bytes.
+unchanged commit exports to the same bytes. It runs without automatic garbage
+collection too: after the base commit's thousands of loose objects, git would
+start packing them in the background, still writing to the repository when a
+caller removes it.
 """
 
 import filecmp
@@ -35,7 +38,7 @@ GIT_ENV = {
 def git(*args, cwd, env=None):
     """Run git in cwd and return its standard output."""
     return subprocess.run(
-        ["git", *args],
+        ["git", "-c", "gc.auto=0", *args],
         cwd=cwd,
         env={**os.environ, **GIT_ENV, **(env or {})},
         check=True,

@@ -94,6 +94,15 @@ class RoundTripTests(unittest.TestCase):
             sorted(str(p.relative_to(sdist)) for p in sdist.rglob("*") if p.is_file()),
         )
 
+    def test_materialize_leaves_no_git_running(self):
+        # The base commit's loose objects exceed gc.auto's threshold: git
+        # would pack them in a background process, which would make removing
+        # the tree fail with "Directory not empty".
+        tree = Path(mkdtemp(self), "tree")
+        patches.materialize(tree, self.root)
+        self.assertFalse((tree / ".git" / "gc.pid").exists())
+        self.assertEqual(list((tree / ".git" / "objects" / "pack").iterdir()), [])
+
     def test_materialize_is_reproducible(self):
         tree = Path(mkdtemp(self), "tree")
         patches.materialize(tree, self.root)
