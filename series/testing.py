@@ -5,11 +5,13 @@ a throwaway PostgreSQL cluster.
 Everything lives in a work directory kept between runs, so the venv and pip's
 cache are reused: build/test, or, when run as root, the home of an
 unprivileged user the command creates, since Django's file permission tests
-fail as root. The cluster is Debian's PostgreSQL, started with initdb and
-pg_ctl on 127.0.0.1 and a free port, and stopped however the run ends.
+fail as root. One run at a time uses it: another one waits. The cluster is
+Debian's PostgreSQL, started with initdb and pg_ctl on 127.0.0.1 and a free
+port, and stopped however the run ends.
 """
 
 import contextlib
+import fcntl
 import glob
 import os
 import pwd
@@ -91,6 +93,13 @@ class Workspace:
 
     @classmethod
     def create(cls):
+        """Return the work directory, once no other run uses it."""
+        workspace = cls._create()
+        workspace.lock()
+        return workspace
+
+    @classmethod
+    def _create(cls):
         if os.geteuid():
             path = ROOT / "build" / "test"
             path.mkdir(parents=True, exist_ok=True)
@@ -105,6 +114,18 @@ class Workspace:
                 check=True,
             )
         return cls(pwd.getpwnam(USER).pw_dir, USER)
+
+    def lock(self):
+        """
+        Wait until no other process holds the work directory, then hold it
+        until this one ends: two runs would replace each other's tree.
+        """
+        self._lock = open(self.path / ".lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"Waiting for the other run in {self.path} to end")
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
 
     def run(self, *args, **kwargs):
         kwargs.setdefault("check", True)

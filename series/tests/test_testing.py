@@ -1,9 +1,12 @@
+import contextlib
+import io
 import os
 import signal
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import unittest
 from pathlib import Path
 
@@ -59,6 +62,26 @@ class FindPythonTests(unittest.TestCase):
         self.addCleanup(os.environ.pop, "PYTHON")
         with self.assertRaisesRegex(SeriesError, "/nonexistent/python3 "):
             testing.find_python()
+
+
+class WorkspaceTests(unittest.TestCase):
+    def test_a_second_run_waits_for_the_first(self):
+        path = mkdtemp(self)
+        first = testing.Workspace(path)
+        first.lock()
+        second = testing.Workspace(path)
+        waiter = threading.Thread(target=second.lock)
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            waiter.start()
+            waiter.join(1)
+            self.assertIs(waiter.is_alive(), True)
+            first._lock.close()
+            waiter.join(10)
+        self.assertIs(waiter.is_alive(), False)
+        self.assertEqual(
+            out.getvalue(), f"==> Waiting for the other run in {path} to end\n"
+        )
+        second._lock.close()
 
 
 # Enters testing.postgres() and reports its port, then waits to be stopped.
