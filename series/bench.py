@@ -1,6 +1,6 @@
 """
-The bench command: bench/twins.py on stock Django and on the patched build,
-with the ratios patched/stock.
+The bench command: bench/variants.py and bench/project.py on stock Django and
+on the patched build, with the ratios patched/stock.
 
 Both builds come from the same pinned sdist, each in a venv of its own under
 build/bench: stock installs the sdist as is, patched installs this repository
@@ -11,7 +11,12 @@ repeatable to a fraction of a percent: they decide the targets. Times follow:
 each round runs the worker once per build, in alternating order, so that drift
 in the machine's speed falls on both; a benchmark's ratio is the median of its
 per-round ratios of median times, and the range of those ratios shows the
-noise.
+noise. The memory that model classes keep, measured with tracemalloc, is
+exact too.
+
+The workers measure only public behaviour (save() and asave(), class creation,
+django.setup()), so that they run on any build of the series, whatever its
+internals are named.
 """
 
 import json
@@ -25,7 +30,8 @@ from pathlib import Path
 
 from . import ROOT, testing, upstream
 
-WORKER = ROOT / "bench" / "twins.py"
+# The workers, in the order of their benchmarks in the tables.
+WORKERS = [ROOT / "bench" / "variants.py", ROOT / "bench" / "project.py"]
 WORK = ROOT / "build" / "bench"
 
 
@@ -40,12 +46,25 @@ def venv(name, requirement, python):
     return path / "bin" / "python"
 
 
-def worker(python, *args):
+def worker(python, script, *args, env=None):
     return json.loads(
         subprocess.run(
-            [python, WORKER, *args], check=True, capture_output=True, text=True
+            [python, script, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
         ).stdout
     )
+
+
+def workers(python, *args, env=None):
+    """Return the results of all workers, merged."""
+    return {
+        name: value
+        for script in WORKERS
+        for name, value in worker(python, script, *args, env=env).items()
+    }
 
 
 def instructions(python, calls=50):
@@ -56,19 +75,20 @@ def instructions(python, calls=50):
     """
     result = {}
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    for name in worker(python, "--names"):
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
-                + [f"--callgrind-out-file={tmp}/out", python, WORKER]
-                + ["--instructions", str(calls), name],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
-            dump = Path(tmp, "out.2").read_text()
-        total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
-        result[name] = total / (1 if name.startswith("create ") else calls)
+    for script in WORKERS:
+        for name, unit in worker(python, script, "--names").items():
+            with tempfile.TemporaryDirectory() as tmp:
+                subprocess.run(
+                    ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
+                    + [f"--callgrind-out-file={tmp}/out", python, script]
+                    + ["--instructions", str(calls), name],
+                    check=True,
+                    capture_output=True,
+                    env=env,
+                )
+                dump = Path(tmp, "out.2").read_text()
+            total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
+            result[name] = total / (calls if unit == "call" else 1)
     return result
 
 
@@ -84,7 +104,8 @@ def main(rounds=10, seconds=0.3):
         testing.say("Note: valgrind is missing, so instructions are not counted.")
     if rounds:
         time_calls(builds, rounds, seconds)
-    counts = {build: worker(builds[build], "--counts") for build in builds}
+    measure_memory(builds)
+    counts = {build: worker(builds[build], WORKERS[0], "--counts") for build in builds}
     _table(
         ["boundaries, functions run", "stock", "patched"],
         [
@@ -111,6 +132,20 @@ def count_instructions(builds):
     )
 
 
+def measure_memory(builds):
+    testing.say("Measuring memory with tracemalloc")
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    measured = {build: workers(builds[build], "--memory", env=env) for build in builds}
+    _table(
+        ["bytes kept, per class or whole", "stock", "patched", "ratio"],
+        [
+            [name, f"{stock:,.0f}", f"{measured['patched'][name]:,.0f}"]
+            + [f"{measured['patched'][name] / stock:.3f}"]
+            for name, stock in measured["stock"].items()
+        ],
+    )
+
+
 def time_calls(builds, rounds, seconds):
     times = {build: {} for build in builds}
     ratios = {}
@@ -118,7 +153,7 @@ def time_calls(builds, rounds, seconds):
         testing.say(f"Timing, round {index + 1} of {rounds}")
         medians = {}
         for build in sorted(builds, reverse=index % 2):
-            result = worker(builds[build], "--times", str(seconds))
+            result = workers(builds[build], "--times", str(seconds))
             medians[build] = {}
             for name, samples in result.items():
                 times[build].setdefault(name, []).extend(samples)

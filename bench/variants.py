@@ -1,13 +1,14 @@
 """
-Benchmarks of sync and async twin methods, for the Django installed in
-the running interpreter, stock or patched. "python -m series bench" runs them
-on both, alternating, and prints the ratios; this script is its worker:
+Benchmarks of methods with sync and async variants, for the Django installed
+in the running interpreter, stock or patched. "python -m series bench" runs
+them on both, alternating, and prints the ratios; this script is its worker:
 
-    python bench/twins.py --times SECONDS   # per-call times, as JSON
-    python bench/twins.py --counts          # boundaries and calls, as JSON
-    python bench/twins.py --names           # the benchmarks, as JSON
+    python bench/variants.py --times SECONDS  # per-call times, as JSON
+    python bench/variants.py --counts         # boundaries and calls, as JSON
+    python bench/variants.py --memory         # bytes per model class, as JSON
+    python bench/variants.py --names          # the benchmarks, as JSON
     valgrind --tool=callgrind --dump-before=getppid \
-        python bench/twins.py --instructions CALLS NAME
+        python bench/variants.py --instructions CALLS NAME
 
 Times are taken in samples of many calls, with the garbage collector paused
 during each sample. Counts are exact: the sync_to_async() and async_to_sync()
@@ -17,6 +18,11 @@ CALLS calls of the benchmark NAME, so that the second dump holds the
 instructions of the calls alone: a count that the machine's noise leaves
 alone. Each benchmark runs in a process of its own, since the thread hops of
 a call cost instructions that depend on what ran before in the process.
+--memory measures, with tracemalloc, the bytes that creating model classes
+allocates and keeps, per class.
+
+Only public behaviour is measured (save() and asave(), class creation): the
+script imports nothing private of Django, and runs on any build of it.
 """
 
 import asyncio
@@ -28,12 +34,13 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 
 import django
 from django.conf import settings
 
 # In memory, so that disk writes add no noise; but a file, not :memory:, since
-# the async twins use the database from another thread.
+# the async variants use the database from another thread.
 DB = tempfile.NamedTemporaryFile(
     suffix=".sqlite3", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
 )
@@ -190,11 +197,29 @@ def sample(model, operation, calls):
 
 
 # Model classes to create, 500 at a time, cycling through these bases' methods:
-# plain models, and models of which two thirds override one twin of a pair.
+# plain models, and models of which two thirds override one variant of a pair,
+# sync or async.
 CREATIONS = {
     "create 500 models, plain": (Plain,),
     "create 500 models, mixed": MODELS,
 }
+
+
+def define_models(bases, count, apps):
+    """Return count model classes of apps, with the methods of bases."""
+    classes = []
+    for i in range(count):
+        base = bases[i % len(bases)]
+        attrs = {
+            "__module__": __name__,
+            "name": models.CharField(max_length=100),
+            "Meta": type("Meta", (), {"app_label": "bench", "apps": apps}),
+        }
+        for name in ("save", "delete", "asave", "adelete"):
+            if name in vars(base):
+                attrs[name] = vars(base)[name]
+        classes.append(type(f"Model{i}", (models.Model,), attrs))
+    return classes
 
 
 def create_models(bases, count=500, collect=True):
@@ -205,20 +230,31 @@ def create_models(bases, count=500, collect=True):
     gc.disable()
     try:
         start = time.perf_counter()
-        for i in range(count):
-            base = bases[i % len(bases)]
-            attrs = {
-                "__module__": __name__,
-                "name": models.CharField(max_length=100),
-                "Meta": type("Meta", (), {"app_label": "bench", "apps": apps}),
-            }
-            for name in ("save", "delete", "asave", "adelete"):
-                if name in vars(base):
-                    attrs[name] = vars(base)[name]
-            type(f"Model{i}", (models.Model,), attrs)
+        define_models(bases, count, apps)
         return time.perf_counter() - start
     finally:
         gc.enable()
+
+
+def memory(count=500):
+    """
+    Return {name: bytes per class} that creating count model classes allocates
+    and keeps, once a first batch has filled the caches.
+    """
+    result = {}
+    for name, bases in CREATIONS.items():
+        define_models(bases, count, Apps())
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            kept = define_models(bases, count, Apps())
+            gc.collect()
+            result[name] = (tracemalloc.get_traced_memory()[0] - before) / count
+        finally:
+            tracemalloc.stop()
+        del kept
+    return result
 
 
 def times(seconds):
@@ -310,7 +346,8 @@ def instructions(calls, benchmark):
 
 
 def names():
-    return [name for name, _, _ in CALLS] + list(CREATIONS)
+    """Return {name: unit}: instructions are counted per call, or per run."""
+    return {name: "call" for name, _, _ in CALLS} | dict.fromkeys(CREATIONS, "run")
 
 
 if __name__ == "__main__":
@@ -320,6 +357,8 @@ if __name__ == "__main__":
         instructions(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1:] == ["--names"]:
         print(json.dumps(names()))
+    elif sys.argv[1:] == ["--memory"]:
+        print(json.dumps(memory()))
     elif sys.argv[1:] == ["--counts"]:
         print(json.dumps(counts()))
     else:
