@@ -2,12 +2,13 @@
 python -m series <command>: edit, check and test the patch series.
 
   materialize  build the git repository of the series (tree/ by default)
-  export       write the tree's commits back to patches/ and patches/series
+  export       write the tree's commits back to patches/ (and timeline/)
   verify       materialize from scratch and check the round trip
+  stat         count the lines of Django's code each patch changes
   test         run Django's suite on the series, on SQLite and PostgreSQL
   lint         black, isort and flake8 on what the series adds or changes
   docs         build Django's docs of the patched tree, warnings as errors
-  bench        benchmark stock and patched Django's twin methods (bench/)
+  bench        benchmark stock and patched Django's sync and async variants
   dep          render the DEP (deps/) with docutils, warnings as errors
   thirdparty   run packages' suites and async equivalence checks on both builds
 """
@@ -36,39 +37,74 @@ TREE = ROOT / "tree"
 
 def materialize(args):
     tree = Path(args.tree)
+    layers = patches.extras(timeline=args.timeline, series=args.series)
     if tree.exists():
         if leftovers := patches.unexported(tree):
             raise SeriesError(
-                f"{tree} holds work not in patches/ ({', '.join(leftovers)}): "
+                f"{tree} holds work not exported ({', '.join(leftovers)}): "
                 "export it first, or delete the tree yourself to discard it."
             )
         shutil.rmtree(tree)
-    patches.materialize(tree)
+    patches.materialize(tree, extras=layers)
+    counts = "".join(
+        f", {len(patches.names(ROOT / layer))} of {layer}/" for layer in layers
+    )
     print(
         f"{tree}: Django {upstream.version()} and {len(patches.names())} patches "
-        "on top. Commit your changes there (git rebase -i base to edit a "
-        "patch), then run 'python -m series export'."
+        f"on top{counts}. Commit your changes there (git rebase -i base to edit "
+        "a patch), then run 'python -m series export'."
     )
 
 
 def export(args):
-    names = patches.export(args.tree)
-    print(f"Exported {len(names)} patches to patches/:", *names, sep="\n  ")
+    for layer, names in patches.export(args.tree):
+        print(f"Exported {len(names)} patches to {layer}/:", *names, sep="\n  ")
 
 
 def verify(args):
     if problems := patches.verify():
         print(*problems, sep="\n")
         return 1
+    timeline = patches.releases()
     print(
         f"OK: the {len(patches.names())} patches apply in order to Django "
-        f"{upstream.version()} and export to identical files."
+        f"{upstream.version()} and export to identical files"
+        + (f", and so do those of timeline/ {', '.join(timeline)}" if timeline else "")
+        + "."
     )
+
+
+def stat(args):
+    if args.tree:
+        figures = patches.stat(Path(args.tree))
+    else:
+        with _scratch_tree() as tree:
+            figures = patches.stat(tree)
+    print(
+        "Lines of Django's code each patch changes (added and removed, in the "
+        "sdist's files but tests/ and docs/):"
+    )
+    for number, (subject, lines) in enumerate(figures, 1):
+        print(f"{lines:6}  {number:04} {subject}")
+    total = sum(lines for _, lines in figures)
+    print(f"{total:6}  total (limit: {patches.STAT_LIMIT})")
+    if total > patches.STAT_LIMIT:
+        print(
+            f"error: the series changes {total} lines of Django's code, over "
+            f"the issue's limit of {patches.STAT_LIMIT}.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def test(args):
     backends = testing.BACKENDS if args.backend == "all" else [args.backend]
-    return testing.main(backends, args.labels, args.python, args.tree, args.extra)
+    layers = patches.extras(timeline=args.timeline, series=args.series)
+    if args.tree and layers:
+        raise SeriesError("--tree tests the tree as it is: drop --timeline/--series.")
+    return testing.main(
+        backends, args.labels, args.python, args.tree, args.extra, layers
+    )
 
 
 def lint(args):
@@ -122,8 +158,15 @@ def main(argv=None):
         command = commands.add_parser(function.__name__, help=_help(function))
         command.add_argument("--tree", default=TREE, help=tree_help)
         command.set_defaults(function=function)
+        if function is materialize:
+            _extras_arguments(command)
     command = commands.add_parser("verify", help=_help(verify))
     command.set_defaults(function=verify)
+    command = commands.add_parser("stat", help=_help(stat))
+    command.add_argument(
+        "--tree", help="count this tree's commits (default: a fresh materialization)"
+    )
+    command.set_defaults(function=stat)
     command = commands.add_parser(
         "test",
         help=_help(test),
@@ -140,6 +183,7 @@ def main(argv=None):
         help="interpreter for the venv (default: $PYTHON, else 3.13, else 3.12)",
     )
     command.add_argument("--tree", help="test this tree's files instead")
+    _extras_arguments(command)
     command.set_defaults(function=test)
     for function in (lint, docs):
         command = commands.add_parser(function.__name__, help=_help(function))
@@ -193,6 +237,19 @@ def main(argv=None):
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _extras_arguments(command):
+    command.add_argument(
+        "--timeline",
+        metavar="RELEASE",
+        help="apply timeline/ on top of patches/, up to this release",
+    )
+    command.add_argument(
+        "--series",
+        metavar="DIR",
+        help="apply this directory's series on top of patches/ (and the timeline)",
+    )
 
 
 def _help(function):

@@ -220,10 +220,11 @@ def prepare_venv(ws, python):
     return str(venv / "bin" / "python")
 
 
-def prepare_tree(ws, source=None):
+def prepare_tree(ws, source=None, extras=()):
     """
     Put the tree to test at <workspace>/tree: a fresh materialization of
-    the series, or a copy of the working files of the tree source.
+    the series (with the extra series directories extras on top), or a copy
+    of the working files of the tree source.
     """
     tree = ws.path / "tree"
     shutil.rmtree(tree, ignore_errors=True)
@@ -231,8 +232,12 @@ def prepare_tree(ws, source=None):
         say(f"Copying {source} to {tree}")
         shutil.copytree(source, tree, ignore=shutil.ignore_patterns(".git"))
     else:
-        say(f"Materializing the series ({len(patches.names())} patches) at {tree}")
-        patches.materialize(tree)
+        on_top = "".join(f" + {layer}/" for layer in extras)
+        say(
+            f"Materializing the series ({len(patches.names())} patches{on_top}) "
+            f"at {tree}"
+        )
+        patches.materialize(tree, extras=extras)
     ws.give(tree)
     return tree
 
@@ -406,11 +411,16 @@ def runtests(ws, python, tree, backend, settings, args):
     return result
 
 
-def main(backends=BACKENDS, labels=(), python=None, tree=None, runtests_args=()):
-    """Run the suite on each backend; return the process's exit status."""
+def main(
+    backends=BACKENDS, labels=(), python=None, tree=None, runtests_args=(), extras=()
+):
+    """
+    Run the suite on each backend, on the series with the extra series
+    directories extras on top, or on the tree; return the exit status.
+    """
     ws = Workspace.create()
     python = prepare_venv(ws, prepare_python(ws, find_python(python)))
-    tree = prepare_tree(ws, tree)
+    tree = prepare_tree(ws, tree, extras)
     install(ws, python, tree)
     args = [*runtests_args, *labels]
     results = []

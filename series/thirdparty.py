@@ -1,6 +1,7 @@
 """
-The thirdparty command: popular packages that override twins, each run
-against stock Django and against the patched build, in one run.
+The thirdparty command: popular packages that override sync and async
+variants of methods, each run against stock Django and against the patched
+build, in one run.
 
 For each package of PACKAGES, pinned, it downloads the package's source (its
 sdist from the package index, or an upstream tarball pinned by sha256 where
@@ -12,8 +13,8 @@ with a wheel of this repository:
   the tests that fail;
 * runs the package's equivalence checks, thirdparty/<app>/tests.py, on
   SQLite and on PostgreSQL: each operation the package customizes, done
-  through the sync twins and through the async twins from the same database
-  state, must return the same values and leave the same rows.
+  through the sync variants and through the async variants from the same
+  database state, must return the same values and leave the same rows.
 
 It works where the test command does (build/test, or the home of its
 unprivileged user when run as root), on one throwaway PostgreSQL cluster, and
@@ -71,7 +72,7 @@ PACKAGES = [
     Package(
         "django-model-utils",
         "5.0.0",
-        "model_utils_twins",
+        "model_utils_variants",
         ["{python}", "-m", "pytest", "-p", "no:cacheprovider", "-rfE"],
         runner="pytest",
         # requirements-test.txt, with time-machine and psycopg2-binary
@@ -94,7 +95,7 @@ PACKAGES = [
     Package(
         "django-mptt",
         "0.18",
-        "mptt_twins",
+        "mptt_variants",
         ["{python}", "tests/manage.py", "test", "myapp"],
         requirements=["django-js-asset==3.1.2", "model-bakery==1.20.5"],
         # Its sdists hold the mptt package only; Debian's source package
@@ -108,7 +109,7 @@ PACKAGES = [
     Package(
         "django-ordered-model",
         "3.7.4",
-        "ordered_model_twins",
+        "ordered_model_variants",
         ["{python}", "-m", "django", "test", "--pythonpath=."]
         + ["--settings=tests.settings"],
         requirements=["djangorestframework==3.18.3"],
@@ -116,7 +117,7 @@ PACKAGES = [
     Package(
         "django-polymorphic",
         "4.11.7",
-        "polymorphic_twins",
+        "polymorphic_variants",
         no_suite=(
             "its sdist has no tests (pyproject.toml leaves src/polymorphic/tests "
             "out), nor has any file of the release on the package index"
@@ -125,7 +126,7 @@ PACKAGES = [
     Package(
         "django-reversion",
         "6.4.0",
-        "reversion_twins",
+        "reversion_variants",
         ["{python}", "tests/manage.py", "test", "tests"],
         # Its settings name an engine that Django 3.0 removed: its CI's
         # PostgreSQL alias on the cluster, its MySQL alias on SQLite.
@@ -141,20 +142,20 @@ PACKAGES = [
     Package(
         "django-safedelete",
         "1.5.0",
-        "safedelete_twins",
+        "safedelete_variants",
         ["{python}", "-m", "django", "test", "safedelete.tests", "--pythonpath=."]
         + ["--settings=safedelete.tests.settings"],
     ),
     Package(
         "django-simple-history",
         "3.13.0",
-        "simple_history_twins",
+        "simple_history_variants",
         ["{python}", "runtests.py"],
     ),
     Package(
         "django-treebeard",
         "7.0.3",
-        "treebeard_twins",
+        "treebeard_variants",
         ["{python}", "-m", "pytest", "-p", "no:cacheprovider", "-rfE"]
         + ["--ds=tests.settings", "-o", "django_find_project=false"],
         runner="pytest",
@@ -472,7 +473,7 @@ def report(results):
             )
     _table(rows)
     print()
-    print("Equivalence checks, sync and async twins compared (how many fail):")
+    print("Equivalence checks, sync and async variants compared (how many fail):")
     header = ("package", "checks")
     header += tuple(f"{build} {database}" for build in BUILDS for database in DATABASES)
     rows = [header]

@@ -1,7 +1,8 @@
 """
-What the equivalence checks share: a scenario runs once with the sync twins
-and once with the async twins, from the same database state, and both runs
-must return the same values and leave the same rows.
+What the equivalence checks share: a scenario runs once with the sync
+variants of the methods and once with the async variants, from the same
+database state, and both runs must return the same values and leave the same
+rows.
 """
 
 from asgiref.sync import async_to_sync
@@ -15,7 +16,7 @@ def call_sync(obj, name, /, *args, **kwargs):
 
 
 def call_async(obj, name, /, *args, **kwargs):
-    """Call obj's async twin of the method called name, and wait for it."""
+    """Call obj's async variant of the method called name, and wait for it."""
 
     # A manager's methods that proxy its QuerySet's async methods aren't
     # coroutine functions themselves: await them from one.
@@ -31,7 +32,7 @@ def rows(queryset, *fields):
 
 
 class EquivalenceTestCase(TestCase):
-    def assertTwinsAgree(self, scenario):
+    def assertVariantsAgree(self, scenario):
         """
         Run scenario(call) with call_sync, then with call_async, each from the
         database state the test is in, and assert that both return the same.
@@ -47,5 +48,7 @@ class EquivalenceTestCase(TestCase):
             finally:
                 transaction.savepoint_rollback(savepoint)
         sync, async_ = results
-        self.assertEqual(async_, sync, "The async twins disagree with the sync twins.")
+        self.assertEqual(
+            async_, sync, "The async variants disagree with the sync ones."
+        )
         return sync

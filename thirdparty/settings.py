@@ -9,14 +9,14 @@ import os
 
 # The apps that each package's checks need, besides their own.
 PACKAGE_APPS = {
-    "model_utils_twins": [],
-    "mptt_twins": ["mptt"],
-    "ordered_model_twins": ["ordered_model"],
-    "polymorphic_twins": ["polymorphic"],
-    "reversion_twins": ["reversion"],
-    "safedelete_twins": ["safedelete"],
-    "simple_history_twins": ["simple_history"],
-    "treebeard_twins": ["treebeard"],
+    "model_utils_variants": [],
+    "mptt_variants": ["mptt"],
+    "ordered_model_variants": ["ordered_model"],
+    "polymorphic_variants": ["polymorphic"],
+    "reversion_variants": ["reversion"],
+    "safedelete_variants": ["safedelete"],
+    "simple_history_variants": ["simple_history"],
+    "treebeard_variants": ["treebeard"],
 }
 
 EQUIVALENCE_APP = os.environ["EQUIVALENCE_APP"]

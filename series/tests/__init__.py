@@ -45,7 +45,7 @@ def series_with_two_patches(tmp):
     patches.materialize(tree, root)
     commit(tree, "Added a comment.", {"django/utils/deprecation.py": "# 1\n"})
     commit(tree, "Added a line to the docs.\n\nWhy.", {"docs/index.txt": "\nOne.\n"})
-    patches.export(tree, root / "patches")
+    patches.export(tree, root)
     return root, tree
 
 

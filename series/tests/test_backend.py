@@ -13,7 +13,7 @@ from pathlib import Path
 
 from series import patches, testing, upstream
 
-from . import make_root, run, series_with_two_patches
+from . import commit, make_root, run, series_with_two_patches
 
 
 def wheel_files(wheel):
@@ -87,7 +87,9 @@ class BackendTests(unittest.TestCase):
 
     def test_empty_series_builds_upstreams_wheel(self):
         wheel = self.build(make_root(self.mkdtemp()))
-        self.assertEqual(wheel.name, f"django-{self.version}+twins.0-py3-none-any.whl")
+        self.assertEqual(
+            wheel.name, f"django-{self.version}+variants.0-py3-none-any.whl"
+        )
         ours, theirs = wheel_files(wheel), wheel_files(self.upstream_wheel)
         self.assertEqual(ours.keys(), theirs.keys())
         metadata = email.message_from_bytes(ours.pop("DIST-INFO/METADATA"))
@@ -96,7 +98,7 @@ class BackendTests(unittest.TestCase):
         self.assertEqual(
             [name for name in ours if ours[name] != theirs[name]], [], "contents"
         )
-        self.assertEqual(metadata["Version"], f"{self.version}+twins.0")
+        self.assertEqual(metadata["Version"], f"{self.version}+variants.0")
         metadata.replace_header("Version", self.version)
         self.assertEqual(metadata.items(), upstream_metadata.items())
         self.assertEqual(metadata.get_payload(), upstream_metadata.get_payload())
@@ -115,11 +117,44 @@ class BackendTests(unittest.TestCase):
             (tree / "django" / "utils" / "deprecation.py").read_bytes(),
         )
 
+    def test_config_setting_applies_the_timeline(self):
+        root, tree = series_with_two_patches(self.mkdtemp())
+        commit(tree, "Phase 2028.", {"django/utils/deprecation.py": "# 2028\n"})
+        patches.git("branch", "timeline/2028", cwd=tree)
+        patches.export(tree, root)
+        out = self.mkdtemp()
+        run(
+            self.python,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            out,
+            "-C",
+            "timeline=2028",
+            root,
+        )
+        (wheel,) = out.glob("*.whl")
+        self.assertEqual(
+            wheel.name, f"django-{self.version}+variants.2.t2028-py3-none-any.whl"
+        )
+        self.assertEqual(
+            wheel_files(wheel)["django/utils/deprecation.py"],
+            (tree / "django" / "utils" / "deprecation.py").read_bytes(),
+        )
+        self.assertTrue(
+            (tree / "django" / "utils" / "deprecation.py")
+            .read_text()
+            .endswith("# 1\n# 2028\n")
+        )
+
     def test_pip_install_from_a_directory(self):
         root, _ = series_with_two_patches(self.mkdtemp())
         self.assertEqual(
             self.install(root),
-            f"{self.version} {self.version}+twins.2 ['asgiref>=3.9.1', "
+            f"{self.version} {self.version}+variants.2 ['asgiref>=3.9.1', "
             "'sqlparse>=0.5.0', 'tzdata; sys_platform == \"win32\"', "
             "'argon2-cffi>=23.1.0; extra == \"argon2\"', "
             f"'bcrypt>=4.1.1; extra == \"bcrypt\"'] {self.version}\n",
@@ -129,7 +164,9 @@ class BackendTests(unittest.TestCase):
         root, _ = series_with_two_patches(self.mkdtemp())
         self.git_repository(root)
         installed = self.install(f"django @ git+file://{root}@main")
-        self.assertTrue(installed.startswith(f"{self.version} {self.version}+twins.2 "))
+        self.assertTrue(
+            installed.startswith(f"{self.version} {self.version}+variants.2 ")
+        )
 
     def test_pip_install_from_an_sdist_of_this_repository(self):
         root, _ = series_with_two_patches(self.mkdtemp())
@@ -141,10 +178,10 @@ class BackendTests(unittest.TestCase):
             f"from series import backend; print(backend.build_sdist({str(out)!r}))",
             cwd=root,
         ).stdout.strip()
-        self.assertEqual(name, f"django-{self.version}+twins.2.tar.gz")
+        self.assertEqual(name, f"django-{self.version}+variants.2.tar.gz")
         with tarfile.open(out / name) as tar:
             names = tar.getnames()
-        prefix = f"django-{self.version}+twins.2/"
+        prefix = f"django-{self.version}+variants.2/"
         for path in (
             "PKG-INFO",
             "pyproject.toml",
@@ -153,4 +190,6 @@ class BackendTests(unittest.TestCase):
         ):
             self.assertIn(prefix + path, names)
         installed = self.install(out / name)
-        self.assertTrue(installed.startswith(f"{self.version} {self.version}+twins.2 "))
+        self.assertTrue(
+            installed.startswith(f"{self.version} {self.version}+variants.2 ")
+        )

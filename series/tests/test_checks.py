@@ -19,7 +19,9 @@ class LintTests(unittest.TestCase):
         tree = Path(mkdtemp(self), "tree")
         patches.materialize(tree)
         self.assertEqual(checks.lint(tree), 0)
-        commit(tree, "Added a module.", {"django/utils/twins.py": "import os\nx=1\n"})
+        commit(
+            tree, "Added a module.", {"django/utils/variants.py": "import os\nx=1\n"}
+        )
         self.assertNotEqual(checks.lint(tree), 0)
 
 

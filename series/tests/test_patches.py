@@ -22,12 +22,14 @@ class SeriesFileTests(unittest.TestCase):
     def test_empty_series_is_valid(self):
         root = make_root(mkdtemp(self))
         self.assertEqual(patches.names(root / "patches"), [])
-        self.assertEqual(patches.local_version(root), f"{upstream.version()}+twins.0")
+        self.assertEqual(
+            patches.local_version(root), f"{upstream.version()}+variants.0"
+        )
 
     def test_label_counts_the_patches(self):
         root = make_root(mkdtemp(self))
         (root / "patches" / "series").write_text("0001-a.patch\n0002-b.patch\n")
-        self.assertEqual(patches.label(root), "twins.2")
+        self.assertEqual(patches.label(root), "variants.2")
 
     def test_malformed_pin_names_the_fix(self):
         root = make_root(mkdtemp(self))
@@ -121,9 +123,9 @@ class RoundTripTests(unittest.TestCase):
         self.git("rebase", "--quiet", "--force-rebase", "base", tree=tree)
         self.assertNotEqual(self.git("rev-parse", "HEAD", tree=tree), before)
         out = Path(mkdtemp(self))
-        names = patches.export(tree, out)
+        [(_, names)] = patches.export(tree, out, template=self.root)
         _, differ, errors = filecmp.cmpfiles(
-            self.root / "patches", out, ["series", *names], shallow=False
+            self.root / "patches", out / "patches", ["series", *names], shallow=False
         )
         self.assertEqual(differ + errors, [])
 
@@ -174,7 +176,7 @@ class RoundTripTests(unittest.TestCase):
         commit(tree, "Changed PKG-INFO.", {"PKG-INFO": "Changed.\n"})
         commit(tree, "A" * 73, {"django/__init__.py": "# Changed.\n"})
         commit(tree, "Added trailing space.", {"django/utils/x.py": "x = 1 \n\n"})
-        patches.export(tree, root / "patches")
+        patches.export(tree, root)
         self.assertEqual(
             patches.verify(root),
             [

@@ -64,7 +64,7 @@ class ParseTests(unittest.TestCase):
 
 
 def result(stock_failed=(), patched_failed=(), patched_checks=None):
-    package = thirdparty.Package("django-example", "1.0", "example_twins", ["x"])
+    package = thirdparty.Package("django-example", "1.0", "example_variants", ["x"])
     checks = {"Tests.test_save": "pass", "Tests.test_delete": "fail"}
     patched_checks = patched_checks or {"Tests.test_save": "pass"}
     return thirdparty.Result(
@@ -124,7 +124,7 @@ class ResultTests(unittest.TestCase):
 
     def test_report_gives_the_reason_a_suite_did_not_run(self):
         package = thirdparty.Package(
-            "django-example", "1.0", "example_twins", no_suite="it has none"
+            "django-example", "1.0", "example_variants", no_suite="it has none"
         )
         r = thirdparty.Result(package, checks={("stock", "sqlite"): {}})
         output = io.StringIO()

@@ -26,7 +26,7 @@ class MPTTModelTests(EquivalenceTestCase):
             return returned, (node.lft, node.rght, node.level), tree(Genre)
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 None,
                 (8, 9, 1),
@@ -49,7 +49,7 @@ class MPTTModelTests(EquivalenceTestCase):
             return returned, tree(Genre)
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 None,
                 [
@@ -69,7 +69,7 @@ class MPTTModelTests(EquivalenceTestCase):
 
         label = Genre._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((2, {label: 2}), [("b", 1, 2, 3, 1), ("root", 1, 1, 4, 0)]),
         )
 
@@ -81,7 +81,7 @@ class MPTTModelTests(EquivalenceTestCase):
 
         label = Category._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((2, {label: 2}), [("b", 1, 2, 3, 1), ("root", 1, 1, 4, 0)]),
         )
 
@@ -94,7 +94,7 @@ class TreeManagerTests(EquivalenceTestCase):
             return (node.lft, node.rght, node.level), tree(OrderedGenre)
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 (6, 7, 1),
                 [
@@ -116,7 +116,7 @@ class TreeManagerTests(EquivalenceTestCase):
             return created, (node.lft, node.rght, node.level), tree(Genre)
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 True,
                 (8, 9, 1),

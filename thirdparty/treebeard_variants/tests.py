@@ -32,7 +32,7 @@ class MP_NodeTests(EquivalenceTestCase):
 
         label = MPNode._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 (2, {label: 2}),
                 [("b", "0102", 2, 0), ("other", "02", 1, 0), ("root", "01", 1, 1)],
@@ -47,7 +47,7 @@ class MP_NodeTests(EquivalenceTestCase):
 
         label = MPNode._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((3, {label: 3}), [("other", "02", 1, 0), ("root", "01", 1, 0)]),
         )
 
@@ -61,7 +61,7 @@ class MP_NodeTests(EquivalenceTestCase):
             call(node, "refresh_from_db")
             return MPNode.objects.get_parent(node).title
 
-        self.assertEqual(self.assertTwinsAgree(scenario), "b")
+        self.assertEqual(self.assertVariantsAgree(scenario), "b")
 
 
 class NS_NodeTests(EquivalenceTestCase):
@@ -73,7 +73,7 @@ class NS_NodeTests(EquivalenceTestCase):
 
         label = NSNode._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 (2, {label: 2}),
                 [("b", 1, 2, 3, 2), ("other", 2, 1, 2, 1), ("root", 1, 1, 4, 1)],
@@ -88,7 +88,7 @@ class NS_NodeTests(EquivalenceTestCase):
 
         label = NSNode._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 (2, {label: 2}),
                 [("a", 1, 2, 3, 2), ("other", 2, 1, 2, 1), ("root", 1, 1, 4, 1)],
@@ -105,7 +105,7 @@ class NS_NodeTests(EquivalenceTestCase):
             call(node, "refresh_from_db")
             return NSNode.objects.get_parent(node).title
 
-        self.assertEqual(self.assertTwinsAgree(scenario), "b")
+        self.assertEqual(self.assertVariantsAgree(scenario), "b")
 
 
 class AL_NodeTests(EquivalenceTestCase):
@@ -117,7 +117,7 @@ class AL_NodeTests(EquivalenceTestCase):
 
         label = ALNode._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 (2, {label: 2}),
                 [("b", "root", 2), ("other", None, 2), ("root", None, 1)],
@@ -134,4 +134,4 @@ class AL_NodeTests(EquivalenceTestCase):
             call(node, "refresh_from_db")
             return node.get_depth()
 
-        self.assertEqual(self.assertTwinsAgree(scenario), 2)
+        self.assertEqual(self.assertVariantsAgree(scenario), 2)

@@ -16,7 +16,7 @@ class TimeStampedModelTests(EquivalenceTestCase):
             returned = call(article, "save", update_fields=["title"])
             return returned, rows(Article.objects.filter(modified=LONG_AGO), "title")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, []))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, []))
 
 
 class StatusModelTests(EquivalenceTestCase):
@@ -30,7 +30,7 @@ class StatusModelTests(EquivalenceTestCase):
             return returned, rows(changed, "title", "status")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), (None, [("task", "published")])
+            self.assertVariantsAgree(scenario), (None, [("task", "published")])
         )
 
 
@@ -41,7 +41,7 @@ class SoftDeletableModelTests(EquivalenceTestCase):
             returned = call(comment, "delete")
             return returned, rows(Comment.all_objects, "text", "is_removed")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("spam", True)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("spam", True)]))
 
     def test_delete_not_soft_deletes_the_row(self):
         def scenario(call):
@@ -50,7 +50,7 @@ class SoftDeletableModelTests(EquivalenceTestCase):
             return returned, rows(Comment.all_objects, "text")
 
         label = Comment._meta.label
-        self.assertEqual(self.assertTwinsAgree(scenario), ((1, {label: 1}), []))
+        self.assertEqual(self.assertVariantsAgree(scenario), ((1, {label: 1}), []))
 
     def test_queryset_delete_marks_removed(self):
         def scenario(call):
@@ -61,7 +61,7 @@ class SoftDeletableModelTests(EquivalenceTestCase):
 
         label = Comment._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((1, {label: 1}), [("ham", False), ("spam", True)]),
         )
 
@@ -74,7 +74,7 @@ class FieldTrackerTests(EquivalenceTestCase):
             call(tracked, "refresh_from_db")
             return tracked.name, tracked.tracker.changed()
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("new", {}))
+        self.assertEqual(self.assertVariantsAgree(scenario), ("new", {}))
 
     def test_save_resets_the_tracker(self):
         def scenario(call):
@@ -83,4 +83,4 @@ class FieldTrackerTests(EquivalenceTestCase):
             call(tracked, "save")
             return tracked.tracker.changed(), rows(Tracked.objects, "name")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ({}, [("new",)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), ({}, [("new",)]))

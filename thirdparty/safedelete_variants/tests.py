@@ -14,7 +14,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
 
         label = Note._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ((1, {label: 1}), [("draft",)])
+            self.assertVariantsAgree(scenario), ((1, {label: 1}), [("draft",)])
         )
 
     def test_delete_with_force_policy_hard_delete_deletes_the_row(self):
@@ -24,7 +24,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
             return returned, rows(Note.all_objects, "text")
 
         label = Note._meta.label
-        self.assertEqual(self.assertTwinsAgree(scenario), ((1, {label: 1}), []))
+        self.assertEqual(self.assertVariantsAgree(scenario), ((1, {label: 1}), []))
 
     def test_delete_hard_deletes_an_unreferenced_row_without_cascade(self):
         def scenario(call):
@@ -33,7 +33,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
             return returned, rows(Author.all_objects, "name")
 
         label = Author._meta.label
-        self.assertEqual(self.assertTwinsAgree(scenario), ((1, {label: 1}), []))
+        self.assertEqual(self.assertVariantsAgree(scenario), ((1, {label: 1}), []))
 
     def test_delete_soft_deletes_a_referenced_row_without_cascade(self):
         def scenario(call):
@@ -45,7 +45,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
 
         label = Author._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((1, {label: 1}), [("ann",)], [("first",)]),
         )
 
@@ -57,7 +57,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
             returned = call(note, "save")
             return returned, rows(Note.objects, "text")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("final",)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("final",)]))
 
     def test_save_with_keep_deleted_leaves_the_row_deleted(self):
         def scenario(call):
@@ -67,7 +67,7 @@ class SafeDeleteModelTests(EquivalenceTestCase):
             returned = call(note, "save", keep_deleted=True)
             return returned, rows(Note.deleted_objects, "text")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("final",)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("final",)]))
 
 
 class SafeDeleteManagerTests(EquivalenceTestCase):
@@ -80,7 +80,9 @@ class SafeDeleteManagerTests(EquivalenceTestCase):
             )
             return created, rows(Tag.objects, "label", "color")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (False, [("python", "blue")]))
+        self.assertEqual(
+            self.assertVariantsAgree(scenario), (False, [("python", "blue")])
+        )
 
 
 class SafeDeleteQuerysetTests(EquivalenceTestCase):
@@ -95,7 +97,7 @@ class SafeDeleteQuerysetTests(EquivalenceTestCase):
 
         label = Note._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((2, {label: 2}), [("final",)], [("draft",), ("spam",)]),
         )
 
@@ -109,7 +111,7 @@ class SafeDeleteQuerysetTests(EquivalenceTestCase):
 
         label = Note._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ((1, {label: 1}), [("final",)])
+            self.assertVariantsAgree(scenario), ((1, {label: 1}), [("final",)])
         )
 
     def test_update_leaves_the_deleted_rows_alone(self):
@@ -119,4 +121,6 @@ class SafeDeleteQuerysetTests(EquivalenceTestCase):
             returned = call(Note.objects.all(), "update", text="final")
             return returned, rows(Note.all_objects, "text")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (1, [("final",), ("spam",)]))
+        self.assertEqual(
+            self.assertVariantsAgree(scenario), (1, [("final",), ("spam",)])
+        )

@@ -12,7 +12,7 @@ class OrderedModelBaseTests(EquivalenceTestCase):
             return returned, item.order, rows(Item.objects, "title", "order")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), (None, 1, [("a", 0), ("b", 1)])
+            self.assertVariantsAgree(scenario), (None, 1, [("a", 0), ("b", 1)])
         )
 
     def test_save_moves_an_item_to_the_end_of_its_new_group(self):
@@ -28,7 +28,7 @@ class OrderedModelBaseTests(EquivalenceTestCase):
             return rows(Track.objects, "playlist__name", "order", "title")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             [("jazz", 0, "d"), ("jazz", 1, "a"), ("rock", 0, "b"), ("rock", 1, "c")],
         )
 
@@ -38,7 +38,9 @@ class OrderedModelBaseTests(EquivalenceTestCase):
             returned = call(items[1], "delete")
             return returned, rows(Item.objects, "title", "order")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("a", 0), ("c", 1)]))
+        self.assertEqual(
+            self.assertVariantsAgree(scenario), (None, [("a", 0), ("c", 1)])
+        )
 
     def test_delete_applies_extra_update_to_the_items_below(self):
         def scenario(call):
@@ -47,7 +49,7 @@ class OrderedModelBaseTests(EquivalenceTestCase):
             return returned, rows(Item.objects, "title", "order", "moved")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (None, [("b", 0, True), ("c", 1, True)]),
         )
 
@@ -62,7 +64,7 @@ class OrderedModelQuerySetTests(EquivalenceTestCase):
             return orders, rows(Item.objects, "title", "order")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ([1, 2], [("a", 0), ("b", 1), ("c", 2)]),
         )
 
@@ -80,7 +82,7 @@ class OrderedModelQuerySetTests(EquivalenceTestCase):
             return rows(Track.objects, "playlist__name", "order", "title")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             [("jazz", 0, "c"), ("rock", 0, "a"), ("rock", 1, "b"), ("rock", 2, "d")],
         )
 
@@ -90,7 +92,7 @@ class OrderedModelQuerySetTests(EquivalenceTestCase):
             item = call(Item.objects, "create", title="b")
             return item.order, rows(Item.objects, "title", "order")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (1, [("a", 0), ("b", 1)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (1, [("a", 0), ("b", 1)]))
 
     def test_get_or_create_assigns_the_next_order(self):
         def scenario(call):
@@ -99,7 +101,7 @@ class OrderedModelQuerySetTests(EquivalenceTestCase):
             return item.order, created, rows(Item.objects, "title", "order")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), (1, True, [("a", 0), ("b", 1)])
+            self.assertVariantsAgree(scenario), (1, True, [("a", 0), ("b", 1)])
         )
 
     def test_delete_moves_the_items_below_up(self):
@@ -111,6 +113,6 @@ class OrderedModelQuerySetTests(EquivalenceTestCase):
 
         label = Item._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             ((1, {label: 1}), [("a", 0), ("c", 1), ("d", 2)]),
         )

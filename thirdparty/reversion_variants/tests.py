@@ -33,7 +33,7 @@ class CreateRevisionTests(EquivalenceTestCase):
             return returned, versions("title")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), (None, [("created", "draft")])
+            self.assertVariantsAgree(scenario), (None, [("created", "draft")])
         )
 
     def test_create_then_save_records_two_revisions(self):
@@ -48,7 +48,7 @@ class CreateRevisionTests(EquivalenceTestCase):
             return rows(Revision.objects, "comment"), versions("title")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (
                 [("created",), ("edited",)],
                 [("created", "draft"), ("edited", "final")],
@@ -66,7 +66,7 @@ class CreateRevisionTests(EquivalenceTestCase):
             tags = Tag.objects.filter(pk__in=version.field_dict["tags"])
             return version.revision.comment, rows(tags, "name")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("tagged", [("news",)]))
+        self.assertEqual(self.assertVariantsAgree(scenario), ("tagged", [("news",)]))
 
     def test_save_in_a_revision_records_the_effect_of_an_asave_override(self):
         def scenario(call):
@@ -77,7 +77,7 @@ class CreateRevisionTests(EquivalenceTestCase):
             return stamped.log, versions("log")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ("asave;", [("stamped", "asave;")])
+            self.assertVariantsAgree(scenario), ("asave;", [("stamped", "asave;")])
         )
 
 
@@ -87,7 +87,7 @@ class GetForObjectTests(EquivalenceTestCase):
             article = article_with_two_versions()
             return call(Version.objects.get_for_object(article), "count")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), 2)
+        self.assertEqual(self.assertVariantsAgree(scenario), 2)
 
     def test_first_returns_the_latest_version(self):
         def scenario(call):
@@ -95,4 +95,4 @@ class GetForObjectTests(EquivalenceTestCase):
             version = call(Version.objects.get_for_object(article), "first")
             return version.field_dict["title"]
 
-        self.assertEqual(self.assertTwinsAgree(scenario), "final")
+        self.assertEqual(self.assertVariantsAgree(scenario), "final")

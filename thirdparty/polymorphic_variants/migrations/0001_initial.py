@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                         parent_link=True,
                         primary_key=True,
                         serialize=False,
-                        to="polymorphic_twins.animal",
+                        to="polymorphic_variants.animal",
                     ),
                 ),
                 ("saves", models.IntegerField(default=0)),
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-            bases=("polymorphic_twins.animal",),
+            bases=("polymorphic_variants.animal",),
         ),
         migrations.CreateModel(
             name="Dog",
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                         parent_link=True,
                         primary_key=True,
                         serialize=False,
-                        to="polymorphic_twins.animal",
+                        to="polymorphic_variants.animal",
                     ),
                 ),
                 ("breed", models.CharField(default="", max_length=50)),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-            bases=("polymorphic_twins.animal",),
+            bases=("polymorphic_variants.animal",),
         ),
         migrations.CreateModel(
             name="Puppy",
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                         parent_link=True,
                         primary_key=True,
                         serialize=False,
-                        to="polymorphic_twins.dog",
+                        to="polymorphic_variants.dog",
                     ),
                 ),
                 ("age", models.IntegerField(default=0)),
@@ -102,6 +102,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-            bases=("polymorphic_twins.dog",),
+            bases=("polymorphic_variants.dog",),
         ),
     ]

@@ -17,7 +17,7 @@ class PolymorphicModelTests(EquivalenceTestCase):
             returned = call(dog, "save")
             return returned, kinds()
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("rex", "dog")]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("rex", "dog")]))
 
     def test_save_runs_an_asave_only_override_once(self):
         def scenario(call):
@@ -26,7 +26,7 @@ class PolymorphicModelTests(EquivalenceTestCase):
             return returned, rows(Cat.objects, "title", "saves"), kinds()
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (None, [("tom", 1)], [("tom", "cat")]),
         )
 
@@ -38,7 +38,7 @@ class PolymorphicModelTests(EquivalenceTestCase):
 
         label = Puppy._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ((1, {label: 1}), [("rex", "dog")])
+            self.assertVariantsAgree(scenario), ((1, {label: 1}), [("rex", "dog")])
         )
 
 
@@ -49,7 +49,7 @@ class PolymorphicQuerySetTests(EquivalenceTestCase):
             animal = call(Animal.objects, "get", title="rex")
             return type(animal).__name__, animal.breed
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("Dog", "lab"))
+        self.assertEqual(self.assertVariantsAgree(scenario), ("Dog", "lab"))
 
     def test_first_returns_the_subclass_instance(self):
         def scenario(call):
@@ -58,7 +58,7 @@ class PolymorphicQuerySetTests(EquivalenceTestCase):
             animal = call(Animal.objects.order_by("title"), "first")
             return type(animal).__name__, animal.age
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("Puppy", 1))
+        self.assertEqual(self.assertVariantsAgree(scenario), ("Puppy", 1))
 
     def test_bulk_create_sets_the_polymorphic_ctype(self):
         def scenario(call):
@@ -67,7 +67,7 @@ class PolymorphicQuerySetTests(EquivalenceTestCase):
             return kinds()
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario), [("a", "animal"), ("b", "animal")]
+            self.assertVariantsAgree(scenario), [("a", "animal"), ("b", "animal")]
         )
 
     def test_aggregate_follows_subclass_field_paths(self):
@@ -77,7 +77,7 @@ class PolymorphicQuerySetTests(EquivalenceTestCase):
             Animal.objects.create(title="zed")
             return call(Animal.objects, "aggregate", breed=Max("Dog___breed"))
 
-        self.assertEqual(self.assertTwinsAgree(scenario), {"breed": "pug"})
+        self.assertEqual(self.assertVariantsAgree(scenario), {"breed": "pug"})
 
     def test_delete_removes_the_subclass_rows(self):
         def scenario(call):
@@ -89,5 +89,5 @@ class PolymorphicQuerySetTests(EquivalenceTestCase):
 
         counts = {Animal._meta.label: 2, Dog._meta.label: 2, Puppy._meta.label: 1}
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ((5, counts), [("zed", "animal")])
+            self.assertVariantsAgree(scenario), ((5, counts), [("zed", "animal")])
         )

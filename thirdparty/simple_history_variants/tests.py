@@ -16,7 +16,7 @@ class SaveTests(EquivalenceTestCase):
             history = rows(Poll.history, "history_type", "history_change_reason")
             return returned, history
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("+", "created")]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("+", "created")]))
 
     def test_save_records_a_change_with_its_change_reason(self):
         def scenario(call):
@@ -27,7 +27,7 @@ class SaveTests(EquivalenceTestCase):
             changes = Poll.history.filter(history_type="~")
             return returned, rows(changes, "question", "history_change_reason")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (None, [("q2", "edited")]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (None, [("q2", "edited")]))
 
 
 class DeleteTests(EquivalenceTestCase):
@@ -41,7 +41,7 @@ class DeleteTests(EquivalenceTestCase):
 
         label = Poll._meta.label
         self.assertEqual(
-            self.assertTwinsAgree(scenario), ((1, {label: 1}), [("q", "n")])
+            self.assertVariantsAgree(scenario), ((1, {label: 1}), [("q", "n")])
         )
 
 
@@ -56,7 +56,7 @@ class GetOrCreateTests(EquivalenceTestCase):
             )
             return created, rows(Poll.history, "history_type", "question", "note")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (True, [("+", "q", "n")]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (True, [("+", "q", "n")]))
 
     def test_get_or_create_of_an_existing_row_records_nothing(self):
         def scenario(call):
@@ -64,7 +64,7 @@ class GetOrCreateTests(EquivalenceTestCase):
             _, created = call(Poll.objects.all(), "get_or_create", question="q")
             return created, rows(Poll.history, "history_type", "question")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (False, [("+", "q")]))
+        self.assertEqual(self.assertVariantsAgree(scenario), (False, [("+", "q")]))
 
     def test_update_or_create_of_an_existing_row_records_a_change(self):
         def scenario(call):
@@ -78,7 +78,7 @@ class GetOrCreateTests(EquivalenceTestCase):
             return created, rows(Poll.history, "history_type", "question", "note")
 
         self.assertEqual(
-            self.assertTwinsAgree(scenario),
+            self.assertVariantsAgree(scenario),
             (False, [("+", "q", ""), ("~", "q", "n")]),
         )
 
@@ -93,7 +93,7 @@ class AsOfTests(EquivalenceTestCase):
             past = call(Poll.history.as_of(LONG_AGO), "get", pk=poll.pk)
             return type(past), past.question
 
-        self.assertEqual(self.assertTwinsAgree(scenario), (Poll, "old"))
+        self.assertEqual(self.assertVariantsAgree(scenario), (Poll, "old"))
 
 
 class OverrideTests(EquivalenceTestCase):
@@ -103,7 +103,9 @@ class OverrideTests(EquivalenceTestCase):
             call(stamped, "save")
             return stamped.log, rows(SaveStamped.history, "history_type", "log")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("save;", [("+", "save;")]))
+        self.assertEqual(
+            self.assertVariantsAgree(scenario), ("save;", [("+", "save;")])
+        )
 
     def test_save_records_the_effect_of_an_asave_override(self):
         def scenario(call):
@@ -111,4 +113,6 @@ class OverrideTests(EquivalenceTestCase):
             call(stamped, "save")
             return stamped.log, rows(AsaveStamped.history, "history_type", "log")
 
-        self.assertEqual(self.assertTwinsAgree(scenario), ("asave;", [("+", "asave;")]))
+        self.assertEqual(
+            self.assertVariantsAgree(scenario), ("asave;", [("+", "asave;")])
+        )
