@@ -335,3 +335,22 @@ class TimelineTests(unittest.TestCase):
         )
         out = run(sys.executable, "-m", "series", "verify", cwd=self.root, env=env)
         self.assertIn("and so do those of timeline/ 2028, 2029.", out.stdout)
+
+
+class ExtraSeriesTests(unittest.TestCase):
+    def test_a_directory_of_extra_series(self):
+        root = make_root(mkdtemp(self))
+        (root / "endstate").mkdir()
+        (root / "endstate" / "series").write_text("")
+        self.assertEqual(patches.extras(root, series="endstate"), ["endstate"])
+        self.assertEqual(patches.label(root, ["endstate"]), "variants.0.endstate")
+        self.assertEqual(patches.extras(root), [])
+        self.assertEqual(patches.extras(root, timeline="all"), [])
+        for name in ("patches", "timeline", "nowhere"):
+            with self.assertRaisesRegex(SeriesError, f"No {name}/series: name a"):
+                patches.extras(root, series=name)
+
+    def test_label_must_be_pep_440(self):
+        root = make_root(mkdtemp(self))
+        with self.assertRaisesRegex(SeriesError, "not a valid local version label"):
+            patches.label(root, ["timeline/2029-rc"])
