@@ -1,13 +1,18 @@
-import asyncio, common  # noqa
+import asyncio  # noqa
+
+import common  # NOQA: F401 (configures Django)
 from django.core.cache.backends.locmem import LocMemCache
+
 
 class FloorCache(LocMemCache):
     def decr(self, key, delta=1, version=None):
         new = max(self.get(key, version=version) - delta, 0)
         self.set(key, new, version=version)
         return new
+
     def decr_version(self, key, delta=1, version=None):
         return version  # Versions never go down.
+
 
 c = FloorCache("r1", {})
 c.set("k", 1)

@@ -1,10 +1,14 @@
-import asyncio, common  # noqa
+import asyncio  # noqa
+
+import common  # NOQA: F401 (configures Django)
 from django.contrib import auth
 from django.contrib.auth.models import User
 
 u = User(username="u", is_active=True)
 print("authenticate:", auth.authenticate(username="x", password="y"))
-print("has_perm:", u.has_perm("app.duck"), "has_module_perms:", u.has_module_perms("app"))
+print(
+    "has_perm:", u.has_perm("app.duck"), "has_module_perms:", u.has_module_perms("app")
+)
 for name, coro in [
     ("aauthenticate", lambda: auth.aauthenticate(username="x", password="y")),
     ("ahas_perm", lambda: u.ahas_perm("app.duck")),
