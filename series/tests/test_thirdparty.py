@@ -1,9 +1,11 @@
+import ast
 import contextlib
 import io
+import re
 import unittest
 from pathlib import Path
 
-from series import thirdparty
+from series import ROOT, thirdparty
 
 from . import mkdtemp
 
@@ -154,3 +156,17 @@ class PackagesTests(unittest.TestCase):
                 tests = thirdparty.CHECKS / package.app / "tests.py"
                 self.assertIs(tests.exists(), True)
                 self.assertIs(bool(package.command) != bool(package.no_suite), True)
+
+
+class SettingsTests(unittest.TestCase):
+    def test_silenced_checks_are_the_series(self):
+        # Each check that the equivalence checks' settings silence is one
+        # that the series adds.
+        settings = (thirdparty.CHECKS / "settings.py").read_text()
+        (silenced,) = re.findall(r"^SILENCED_SYSTEM_CHECKS = (\[.*\])$", settings, re.M)
+        patches = "".join(
+            path.read_text() for path in sorted((ROOT / "patches").glob("*.patch"))
+        )
+        for check in ast.literal_eval(silenced):
+            with self.subTest(check=check):
+                self.assertIn(f'id="{check}"', patches)
