@@ -22,7 +22,10 @@ a call cost instructions that depend on what ran before in the process.
 allocates and keeps, per class.
 
 Only public behaviour is measured (save() and asave(), class creation): the
-script imports nothing private of Django, and runs on any build of it.
+script imports nothing private of Django, and runs on any build of it. On
+builds that offer fallback_to_sync_variant (public API of the series' v2),
+it also measures the one-sided model with its fallbacks stated, in the
+benchmarks whose names end in ", stated".
 """
 
 import asyncio
@@ -61,6 +64,12 @@ from django.contrib.sessions.backends.cache import SessionStore  # NOQA: E402
 from django.core.cache import cache  # NOQA: E402
 from django.db import connection, models  # NOQA: E402
 
+try:
+    # Public API of the patched build (series v2), absent from stock Django.
+    from django.utils.variants import fallback_to_sync_variant  # NOQA: E402
+except ImportError:
+    fallback_to_sync_variant = None
+
 
 class Plain(models.Model):
     name = models.CharField(max_length=100, default="")
@@ -95,9 +104,32 @@ class AsyncOnly(models.Model):
         return await super().adelete(**kwargs)
 
 
+class Stated(models.Model):
+    """
+    SyncOnly with its fallbacks stated, on builds that offer the helper; on
+    the others, the same model as SyncOnly, so that both builds define the same
+    models.
+    """
+
+    name = models.CharField(max_length=100, default="")
+
+    class Meta:
+        app_label = "bench"
+
+    def save(self, **kwargs):
+        super().save(**kwargs)
+
+    def delete(self, **kwargs):
+        return super().delete(**kwargs)
+
+    if fallback_to_sync_variant is not None:
+        asave = fallback_to_sync_variant
+        adelete = fallback_to_sync_variant
+
+
 MODELS = (Plain, SyncOnly, AsyncOnly)
 with connection.schema_editor() as editor:
-    for model in MODELS:
+    for model in (*MODELS, Stated):
         editor.create_model(model)
     for app_label in ("contenttypes", "auth"):
         for model in installed_apps.get_app_config(app_label).get_models():
@@ -156,6 +188,15 @@ CALLS = [
     ("session aget, cache store", Plain, session_aget),
     ("cache aget, LocMemCache", Plain, cache_aget),
 ]
+# On builds that offer fallback_to_sync_variant, the explicit form of the
+# fallbacks above (the automatic one is deprecated there). Stock Django has no
+# such rows: "python -m series bench" compares them with the rows of the same
+# name less ", stated", that is with stock's automatic fallbacks.
+if fallback_to_sync_variant is not None:
+    CALLS[6:6] = [
+        ("asave, save() override, stated", Stated, asave),
+        ("adelete, delete() override, stated", Stated, adelete),
+    ]
 
 
 def sample(model, operation, calls):

@@ -16,7 +16,11 @@ exact too.
 
 The workers measure only public behaviour (save() and asave(), class creation,
 django.setup()), so that they run on any build of the series, whatever its
-internals are named.
+internals are named. A benchmark that only the patched build has, named
+"<benchmark>, stated" (the fallback stated with the public helper of the
+series, which stock Django lacks), is compared with stock's "<benchmark>" (the
+same override, which stock runs without any fallback); its stock figure is
+marked with an asterisk.
 """
 
 import json
@@ -33,6 +37,13 @@ from . import ROOT, testing, upstream
 # The workers, in the order of their benchmarks in the tables.
 WORKERS = [ROOT / "bench" / "variants.py", ROOT / "bench" / "project.py"]
 WORK = ROOT / "build" / "bench"
+# The suffix of the benchmarks that only the patched build has.
+STATED = ", stated"
+MARK = "*"
+NOTE = (
+    f"{MARK} stock has no stated form: the figure is that of the row without "
+    f"{STATED!r}."
+)
 
 
 def venv(name, requirement, python):
@@ -106,15 +117,16 @@ def main(rounds=10, seconds=0.3):
         time_calls(builds, rounds, seconds)
     measure_memory(builds)
     counts = {build: worker(builds[build], WORKERS[0], "--counts") for build in builds}
+
+    def cell(counted):
+        return f"{counted['boundaries']}, {counted['functions']}"
+
     _table(
         ["boundaries, functions run", "stock", "patched"],
         [
-            [name]
-            + [
-                f"{counts[b][name]['boundaries']}, {counts[b][name]['functions']}"
-                for b in builds
-            ]
-            for name in counts["stock"]
+            [name, cell(counts["stock"][base]) + _mark(name, base)]
+            + [cell(counts["patched"][name])]
+            for name, base in _rows(counts["stock"], counts["patched"])
         ],
     )
 
@@ -122,12 +134,13 @@ def main(rounds=10, seconds=0.3):
 def count_instructions(builds):
     testing.say("Counting instructions with callgrind")
     counted = {build: instructions(builds[build]) for build in builds}
+    stock, patched = counted["stock"], counted["patched"]
     _table(
         ["instructions per call", "stock", "patched", "ratio"],
         [
-            [name, f"{stock:,.0f}", f"{counted['patched'][name]:,.0f}"]
-            + [f"{counted['patched'][name] / stock:.3f}"]
-            for name, stock in counted["stock"].items()
+            [name, f"{stock[base]:,.0f}{_mark(name, base)}", f"{patched[name]:,.0f}"]
+            + [f"{patched[name] / stock[base]:.3f}"]
+            for name, base in _rows(stock, patched)
         ],
     )
 
@@ -158,17 +171,36 @@ def time_calls(builds, rounds, seconds):
             for name, samples in result.items():
                 times[build].setdefault(name, []).extend(samples)
                 medians[build][name] = statistics.median(samples)
-        for name, stock in medians["stock"].items():
-            ratios.setdefault(name, []).append(medians["patched"][name] / stock)
+        for name, base in _rows(medians["stock"], medians["patched"]):
+            ratios.setdefault(name, (base, []))[1].append(
+                medians["patched"][name] / medians["stock"][base]
+            )
     _table(
         ["time per call", "stock", "patched", "ratio", "rounds"],
         [
-            [name, *(_time(statistics.median(times[b][name])) for b in builds)]
+            [name, _time(statistics.median(times["stock"][base])) + _mark(name, base)]
+            + [_time(statistics.median(times["patched"][name]))]
             + [f"{statistics.median(values):.3f}"]
             + [f"{min(values):.2f}-{max(values):.2f}"]
-            for name, values in ratios.items()
+            for name, (base, values) in ratios.items()
         ],
     )
+
+
+def _rows(stock, patched):
+    """
+    Yield (name, stock's name) for the benchmarks of patched, in its order: a
+    benchmark "<name>, stated" that stock lacks is compared with its "<name>".
+    """
+    for name in patched:
+        if name in stock:
+            yield name, name
+        elif name.endswith(STATED) and name.removesuffix(STATED) in stock:
+            yield name, name.removesuffix(STATED)
+
+
+def _mark(name, base):
+    return "" if name == base else MARK
 
 
 def _table(header, rows):
@@ -178,6 +210,8 @@ def _table(header, rows):
         cells = [row[0].ljust(widths[0])]
         cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
         print("  ".join(cells))
+    if any(MARK in cell for row in rows for cell in row[1:]):
+        print(NOTE)
 
 
 def _time(seconds):
