@@ -1,21 +1,21 @@
 """
-The inventory of Django's sync/async twin methods, for the DEP: the pairs of
-a sync method and its "a"-prefixed async twin that Django's classes define,
-by family, in stock Django and with the series applied.
+The inventory of Django's sync and async method variants, for the DEP: the
+pairs of a sync method and its "a"-prefixed async variant that Django's classes
+define, by family, in stock Django and with the series applied.
 
     python3 -m series materialize    # once: builds tree/
     python3 deps/inventory.py        # the table
     python3 deps/inventory.py --json
 
 A pair is an async method of a class, its name a sync method's name with an
-"a" prefix (after any leading underscores), whose sync twin the class has;
+"a" prefix (after any leading underscores), whose sync variant the class has;
 protocol methods such as __aiter__() are left out. In stock Django, a pair is
-"honoured" when the async twin calls the sync twin through the instance (or
-the class), so that an override of the sync twin runs, and "native" when it
-doesn't, so that an override of the sync twin is skipped. With the series, a
-pair is "declared" when its class declares it with @async_twin, or inherits
-the declaration; the rest are excluded, each with a reason, by the test
-tests/utils_tests/test_twins_inventory.py. Classes defined inside functions
+"honoured" when the async variant calls the sync variant through the instance
+(or the class), so that an override of the sync variant runs, and "native"
+when it doesn't, so that an override of the sync variant is skipped. With the
+series, a pair is "declared" when django.utils.variants.pairs() of its class
+lists it, that is when the class declares it with @async_variant or inherits
+the declaration, and "undeclared" otherwise. Classes defined inside functions
 (the related managers) are counted apart: nobody can subclass them.
 
 Each tree is analyzed in a subprocess that imports its django package.
@@ -86,7 +86,7 @@ def pairs(django_dir):
         yield from visit(ast.parse(path.read_bytes()), module, "", False)
 
 
-def calls_sync_twin(method, sync):
+def calls_sync_variant(method, sync):
     """Return whether the body of method reads self.<sync> or cls.<sync>."""
     return any(
         isinstance(node, ast.Attribute)
@@ -112,7 +112,9 @@ def analyze(django_dir):
         ]
     )
     django.setup()
-    patched = (django_dir / "utils" / "twins.py").exists()
+    patched = (django_dir / "utils" / "variants.py").exists()
+    if patched:
+        from django.utils.variants import pairs as declared_pairs
     found = []
     for module, qualname, name, in_function, class_node, method in pairs(django_dir):
         sync = sync_name(name)
@@ -132,11 +134,14 @@ def analyze(django_dir):
                 klass = getattr(klass, part)
             if not hasattr(klass, sync):
                 continue
-            declared = getattr(klass, "_twin_pairs", {}).get(name) == sync
+            declared = patched and any(
+                pair.async_name == name and pair.sync_name == sync
+                for pair in declared_pairs(klass)
+            )
         if patched:
-            status = "declared" if declared else "excluded"
+            status = "declared" if declared else "undeclared"
         else:
-            status = "honoured" if calls_sync_twin(method, sync) else "native"
+            status = "honoured" if calls_sync_variant(method, sync) else "native"
         found.append(
             {
                 "family": family(module),
@@ -205,13 +210,13 @@ def main(as_json=False):
         ("stock", "honoured"),
         ("stock", "native"),
         ("patched", "declared"),
-        ("patched", "excluded"),
+        ("patched", "undeclared"),
     ]
     counts = {
         build: Counter((row["family"], row["status"]) for row in rows)
         for build, rows in results.items()
     }
-    header = ["family", "pairs", "honoured", "native", "declared", "excluded"]
+    header = ["family", "pairs", "honoured", "native", "declared", "undeclared"]
     table = []
     for name in families:
         total = sum(n for (f, _), n in counts["stock"].items() if f == name)
@@ -219,8 +224,8 @@ def main(as_json=False):
             table.append([name, total, *(counts[b][name, s] for b, s in columns)])
     table.append(["all", *(sum(column) for column in list(zip(*table))[1:])])
     widths = [max(len(str(row[i])) for row in [header, *table]) for i in range(6)]
-    print("Stock: honoured (the async twin runs the sync override) or native")
-    print("(it skips it). Patched: declared or excluded (with a reason).")
+    print("Stock: honoured (the async variant runs the sync override) or native")
+    print("(it skips it). Patched: declared with @async_variant, or undeclared.")
     for row in [header, *table]:
         cells = [str(row[0]).ljust(widths[0])]
         cells += [str(cell).rjust(width) for cell, width in zip(row[1:], widths[1:])]

@@ -1,7 +1,7 @@
 """
 A survey of popular third-party Django packages, for the DEP: how many of
-their classes override a sync twin (save(), get(), authenticate(), load(),
-...), and how many of those also define the async twin (asave(), aget(),
+their classes override a sync variant (save(), get(), authenticate(), load(),
+...), and how many of those also define the async variant (asave(), aget(),
 aauthenticate(), aload(), ...).
 
     python3 -m series materialize           # once: builds tree/
@@ -10,7 +10,8 @@ aauthenticate(), aload(), ...).
     PYTHONPATH=tree python3 deps/survey.py --details  # and each class
 
 The pairs come from the Django found on sys.path, which must be the patched
-tree: the _twin_pairs of the bases of BASES, grouped into families by base.
+tree: django.utils.variants.pairs() of each base of BASES, grouped into
+families by base.
 Django 6.1 needs Python 3.12 or later; run by an older interpreter, the script
 runs itself again by one from a venv it makes in build/survey/venv, with the
 same PYTHONPATH.
@@ -52,13 +53,15 @@ pydantic (NOT_DJANGO), trace to nothing.
 
 Then a class of the package that traces to nothing but is a base of a traced
 class, a mixin, takes the bases of the classes that use it, also until
-nothing changes: with the series, a mixin's override gets its bridge too.
+nothing changes: with the series, a mixin's override is run by the other
+variant too.
 
-For each traced class and each pair of its bases, the class "defines" a twin
-when its body (including if/try blocks, not nested functions) has a def,
-async def, or assignment of that name. A class that defines a sync twin is an
-"override"; it is "with async" when it defines the async twin of each sync
-twin it defines; a class that defines async twins only is "async only".
+For each traced class and each pair of its bases, the class "defines" a
+variant when its body (including if/try blocks, not nested functions) has a
+def, async def, or assignment of that name. A class that defines a sync
+variant is an "override"; it is "with async" when it defines the async variant
+of each sync variant it defines; a class that defines async variants only is
+"async only".
 
 Limits: the names are a heuristic. A duck-typed class (an authentication
 backend with no base, as django-auth-ldap's, django-guardian's and rules'
@@ -66,8 +69,9 @@ are) is not traced; neither is a class built by type() or by a factory
 function (the historical models of django-simple-history), nor a base that is
 any other call. A suffix can trace an unrelated class (a class named FooCache
 that is no cache backend); a class of another package is traced only by its
-name. A definition may be an unrelated method that has a twin's name, and a
-class that defines a twin in a nested block only is counted as defining it.
+name. A definition may be an unrelated method that has a variant's name, and
+a class that defines a variant in a nested block only is counted as defining
+it.
 --details lists every override, to check by reading.
 """
 
@@ -132,7 +136,7 @@ PACKAGES = [
     ("django-tasks-local", "2.0"),
 ]
 
-# The bases whose _twin_pairs are read: (label, dotted path, family).
+# The bases whose pairs() are read: (label, dotted path, family).
 BASES = [
     ("Model", "django.db.models.Model", "model"),
     ("AbstractBaseUser", "django.contrib.auth.base_user.AbstractBaseUser", "model"),
@@ -223,7 +227,7 @@ def by_name(name, suffixes=True):
 
 
 def async_name(name):
-    """Return the name of the async twin of name: "save" gives "asave"."""
+    """Return the name of the async variant of name: "save" gives "asave"."""
     stripped = name.lstrip("_")
     return f"{name[: len(name) - len(stripped)]}a{stripped}"
 
@@ -246,15 +250,19 @@ def load_pairs():
         ]
     )
     django.setup()
+    try:
+        from django.utils.variants import pairs as declared_pairs
+    except ImportError:
+        sys.exit(
+            f"{django.__file__} has no django.utils.variants: it is not the "
+            "patched tree. Run with PYTHONPATH=tree."
+        )
     pairs = {}
     for label, path, _ in BASES:
         klass = import_dotted(path)
-        if not hasattr(klass, "_twin_pairs"):
-            sys.exit(
-                f"{path} has no _twin_pairs: {django.__file__} is not the "
-                "patched tree. Run with PYTHONPATH=tree."
-            )
-        pairs[label] = dict(sorted(klass._twin_pairs.items()))
+        pairs[label] = dict(
+            sorted((pair.async_name, pair.sync_name) for pair in declared_pairs(klass))
+        )
     return pairs
 
 
@@ -677,11 +685,14 @@ def count(package, pairs):
 
 
 def overridden(klass, pairs):
-    """Return the sync twins, async twins, and missing async twins defined."""
+    """
+    Return the sync variants, async variants, and sync variants without their
+    async variant that klass defines.
+    """
     sync = sorted(s for s in pairs.values() if s in klass.defined)
     asynchronous = sorted(a for a in pairs if a in klass.defined)
-    twins = {s: a for a, s in pairs.items()}
-    missing = sorted(s for s in sync if twins[s] not in klass.defined)
+    async_of = {s: a for a, s in pairs.items()}
+    missing = sorted(s for s in sync if async_of[s] not in klass.defined)
     return sync, asynchronous, missing
 
 
@@ -746,7 +757,7 @@ def survey(cache):
         )
     report["totals"] = dict(totals)
     report["families"] = {family: dict(families[family]) for family in FAMILIES}
-    report["twins"] = {
+    report["variants"] = {
         family: [
             {
                 "sync": sync,
@@ -786,10 +797,10 @@ def show(report, details=False):
         f"Python {report['python']}."
     )
     print(
-        "classes: classes traced to a base with twins (mixins included); "
-        "sync\noverrides: those defining a sync twin; with async: of those, "
-        "the ones\ndefining the async twin of every sync twin they define; "
-        "async only:\nclasses defining async twins only."
+        "classes: classes traced to a base with variants (mixins included); "
+        "sync\noverrides: those defining a sync variant; with async: of those, "
+        "the ones\ndefining the async variant of every sync variant they "
+        "define; async\nonly: classes defining async variants only."
     )
     print()
     rows = [["package", "version", *HEADER]]
@@ -807,17 +818,17 @@ def show(report, details=False):
     table(rows)
     print()
     print(
-        "Sync twins overridden, by family: the number of classes that define\n"
-        "each, and of those that define its async twin too (save 26/0)."
+        "Sync variants overridden, by family: the number of classes that\n"
+        "define each, and of those that define its async variant too (save 26/0)."
     )
-    for family, twins in report["twins"].items():
+    for family, variants in report["variants"].items():
         cells = [
             f"{t['sync']} {t['overrides']}/{t['with_async']}"
-            for t in twins
+            for t in variants
             if t["overrides"]
         ]
         cells += [
-            f"{t['async']} only {t['async_only']}" for t in twins if t["async_only"]
+            f"{t['async']} only {t['async_only']}" for t in variants if t["async_only"]
         ]
         print(f"  {family}: {', '.join(cells) or '-'}")
     print()
@@ -838,7 +849,7 @@ def show(report, details=False):
         print("  none")
     if details:
         print()
-        print("Overrides (- sync twins without their async twin):")
+        print("Overrides (- sync variants without their async variant):")
         for package in report["packages"]:
             for item in package["overriding"]:
                 mixin = " (mixin)" if item["mixin"] else ""
@@ -875,7 +886,7 @@ def venv():
 
 def main():
     parser = argparse.ArgumentParser(
-        description="Count overrides of sync and async twins in packages."
+        description="Count overrides of sync and async variants in packages."
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
