@@ -7,7 +7,11 @@ build/bench: stock installs the sdist as is, patched installs this repository
 (the series applied by the build backend).
 
 The instructions each call executes, counted by valgrind's callgrind, are
-repeatable to a fraction of a percent: they decide the targets. Times follow:
+repeatable to a fraction of a percent for the same code, but any change of the
+code, even an unused function added to a module, moves them by up to 1%: the
+addresses and hashes of objects change, and with them the hits of CPython's
+caches. The bench counts them under several hash seeds and takes the mean, so
+that no single layout decides the targets. Times follow:
 each round runs the worker once per build, in alternating order, so that drift
 in the machine's speed falls on both; a benchmark's ratio is the median of its
 per-round ratios of median times, and the range of those ratios shows the
@@ -23,6 +27,7 @@ same override, which stock runs without any fallback); its stock figure is
 marked with an asterisk.
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -78,29 +83,41 @@ def workers(python, *args, env=None):
     }
 
 
-def instructions(python, calls=50):
+def instructions(python, calls=50, seeds=(0, 1, 2)):
     """
-    Return {benchmark: instructions per call}, counted by callgrind, with a
-    fixed hash seed: with a random one, the counts of creating model classes
-    varied by 1% from run to run.
+    Return {benchmark: instructions per call}, counted by callgrind, the mean
+    of a run per hash seed: the same seed gives the same count, and each seed
+    another layout of the caches. The runs share the cores: each counts its
+    own instructions only.
     """
-    result = {}
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    for script in WORKERS:
-        for name, unit in worker(python, script, "--names").items():
-            with tempfile.TemporaryDirectory() as tmp:
-                subprocess.run(
-                    ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
-                    + [f"--callgrind-out-file={tmp}/out", python, script]
-                    + ["--instructions", str(calls), name],
-                    check=True,
-                    capture_output=True,
-                    env=env,
+
+    def count(script, name, seed):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(
+                ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
+                + [f"--callgrind-out-file={tmp}/out", python, script]
+                + ["--instructions", str(calls), name],
+                check=True,
+                capture_output=True,
+                env=env,
+            )
+            dump = Path(tmp, "out.2").read_text()
+        return int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
+
+    runs = {}
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as executor:
+        for script in WORKERS:
+            for name, unit in worker(python, script, "--names").items():
+                per = calls if unit == "call" else 1
+                runs[name] = (
+                    per,
+                    [executor.submit(count, script, name, seed) for seed in seeds],
                 )
-                dump = Path(tmp, "out.2").read_text()
-            total = int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
-            result[name] = total / (calls if unit == "call" else 1)
-    return result
+    return {
+        name: statistics.mean(future.result() for future in futures) / per
+        for name, (per, futures) in runs.items()
+    }
 
 
 def main(rounds=10, seconds=0.3):
