@@ -70,6 +70,15 @@ class Package:
 
 PACKAGES = [
     Package(
+        "django-async-backend",
+        "6.1.5",
+        "async_backend_variants",
+        no_suite=(
+            "its sdist has no tests; its repository's suite is run by hand "
+            "(see README.rst)"
+        ),
+    ),
+    Package(
         "django-model-utils",
         "5.0.0",
         "model_utils_variants",
@@ -306,6 +315,8 @@ class Harness:
             testing.say(f"Downloading {package.name}=={package.version}")
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+                # The venvs' Python installs it, maybe newer than this one.
+                + ["--ignore-requires-python"]
                 + ["--no-binary=:all:", "--dest", dists]
                 + [f"{package.name}=={package.version}"],
                 check=True,

@@ -9,6 +9,7 @@ import os
 
 # The apps that each package's checks need, besides their own.
 PACKAGE_APPS = {
+    "async_backend_variants": ["django_async_backend"],
     "model_utils_variants": [],
     "mptt_variants": ["mptt"],
     "ordered_model_variants": ["ordered_model"],
@@ -31,7 +32,12 @@ INSTALLED_APPS = [
 if os.environ.get("EQUIVALENCE_DATABASE") == "postgresql":
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": (
+                # Its models run on its own engine, a subclass of Django's.
+                "django_async_backend.db.backends.postgresql"
+                if EQUIVALENCE_APP == "async_backend_variants"
+                else "django.db.backends.postgresql"
+            ),
             "NAME": "equivalence",
         }
     }
