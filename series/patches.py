@@ -424,13 +424,16 @@ def verify(root=ROOT):
     problems found: a patch that does not apply, an export that differs from
     the series directories (the round trip), and those of check(). The
     timeline is materialized whole, on top of patches/, and each other extra
-    series directory on its own on top of patches/.
+    series directory on top of patches/, then on top of the whole timeline.
     """
-    stacks = [extras(root, timeline="all")]
+    timeline = extras(root, timeline="all")
+    stacks = [timeline]
     for path in sorted(root.glob("*/series")):
         directory = path.parent.name
         if directory not in ("patches", TIMELINE, "tree", "build"):
             stacks.append([directory])
+            if timeline:
+                stacks.append([*timeline, directory])
     problems = []
     for stack in stacks:
         with tempfile.TemporaryDirectory() as tmp:

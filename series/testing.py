@@ -32,6 +32,8 @@ BACKENDS = ("sqlite", "postgres")
 USER = "django-tests"
 USER_HOME = Path("/var/lib/django-tests")
 REQUIREMENTS = ("py3.txt", "postgres.txt")
+# The ENGINE of the PostgreSQL settings, unless an extra series names one.
+POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 
 def say(message):
@@ -360,11 +362,24 @@ def cluster(ws):
         signal.signal(signal.SIGTERM, sigterm)
 
 
-@contextlib.contextmanager
-def postgres(ws, tree):
+def postgres_engine(extras=(), root=ROOT):
     """
-    Start a throwaway cluster, write settings for it to tests/test_postgres.py
-    in tree, and yield the name of that settings module.
+    Return the ENGINE of the PostgreSQL settings: the one that the file
+    "engine" of the last extra series directory names, if it has one (such
+    as a backend that the series makes async-native), else Django's.
+    """
+    for layer in reversed(extras):
+        if (path := root / layer / "engine").is_file():
+            return path.read_text().strip()
+    return POSTGRES_ENGINE
+
+
+@contextlib.contextmanager
+def postgres(ws, tree, engine=POSTGRES_ENGINE):
+    """
+    Start a throwaway cluster, write settings for it, with the ENGINE engine,
+    to tests/test_postgres.py in tree, and yield the name of that settings
+    module.
     """
     with cluster(ws) as server:
         (tree / "tests" / "test_postgres.py").write_text(
@@ -372,7 +387,7 @@ def postgres(ws, tree):
             "DATABASES = {\n"
             + "".join(
                 f"    {alias!r}: {{\n"
-                '        "ENGINE": "django.db.backends.postgresql",\n'
+                f'        "ENGINE": "{engine}",\n'
                 f'        "NAME": {alias!r},\n'
                 f'        "USER": "{server["user"]}",\n'
                 f'        "PASSWORD": {server["password"]!r},\n'
@@ -428,7 +443,8 @@ def main(
         if backend == "sqlite":
             results.append(runtests(ws, python, tree, backend, "test_sqlite", args))
         else:
-            with postgres(ws, tree) as settings:
+            engine = postgres_engine(extras)
+            with postgres(ws, tree, engine) as settings:
                 results.append(runtests(ws, python, tree, backend, settings, args))
     print()
     for result in results:

@@ -258,6 +258,28 @@ class TimelineTests(unittest.TestCase):
             problem.startswith("timeline/2028/0001-Phase-2028.patch differs")
         )
 
+    def test_verify_applies_other_directories_on_the_timeline_too(self):
+        # The timeline changes the end of deprecation.py, not of version.py.
+        for path, problem in (
+            ("django/utils/version.py", None),
+            ("django/utils/deprecation.py", "endstate/0001-End-state.patch does not"),
+        ):
+            with self.subTest(path=path):
+                root = Path(mkdtemp(self), "repo")
+                shutil.copytree(self.root, root)
+                (root / "endstate").mkdir()
+                (root / "endstate" / "series").write_text("")
+                tree = Path(mkdtemp(self), "tree")
+                patches.materialize(tree, root, ["endstate"])
+                commit(tree, "End state.", {path: "# end\n"})
+                patches.export(tree, root)
+                problems = patches.verify(root)
+                if problem is None:
+                    self.assertEqual(problems, [])
+                else:
+                    self.assertEqual(len(problems), 1)
+                    self.assertTrue(problems[0].startswith(problem))
+
     def test_commits_on_top_go_to_the_last_phase(self):
         tree = self.materialize(timeline="2029")
         commit(tree, "Also 2029.", {"django/utils/deprecation.py": "# Also.\n"})

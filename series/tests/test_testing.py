@@ -160,6 +160,23 @@ class PostgresTests(unittest.TestCase):
             socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
+class PostgresEngineTests(unittest.TestCase):
+    def test_the_last_extra_series_with_an_engine_file_names_it(self):
+        root = Path(mkdtemp(self))
+        for layer, engine in (("timeline/2029", "a.engine"), ("endstate", None)):
+            (root / layer).mkdir(parents=True)
+            if engine:
+                (root / layer / "engine").write_text(f"{engine}\n")
+        self.assertEqual(testing.postgres_engine((), root), testing.POSTGRES_ENGINE)
+        self.assertEqual(
+            testing.postgres_engine(("timeline/2029", "endstate"), root), "a.engine"
+        )
+        (root / "endstate" / "engine").write_text("b.engine")
+        self.assertEqual(
+            testing.postgres_engine(("timeline/2029", "endstate"), root), "b.engine"
+        )
+
+
 class TestCommandTests(unittest.TestCase):
     def test_reports_failures_in_the_closing_line_and_exit_status(self):
         """
