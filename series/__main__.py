@@ -70,6 +70,11 @@ def verify(args):
         f"OK: the {len(patches.names())} patches apply in order to Django "
         f"{upstream.version()} and export to identical files"
         + (f", and so do those of timeline/ {', '.join(timeline)}" if timeline else "")
+        + "".join(
+            f", and those of {directory}/ on top"
+            + (" of patches/ and of the timeline" if timeline else "")
+            for directory in patches.others()
+        )
         + "."
     )
 
@@ -121,6 +126,8 @@ def docs(args):
 
 
 def bench_(args):
+    if args.endstate:
+        return bench.endstate(args.rounds, args.seconds)
     return bench.main(args.rounds, args.seconds)
 
 
@@ -202,6 +209,11 @@ def main(argv=None):
     )
     command.add_argument(
         "--seconds", type=float, default=0.3, help="per benchmark, build and round"
+    )
+    command.add_argument(
+        "--endstate",
+        action="store_true",
+        help="compare endstate/ with stock on PostgreSQL, django-async-backend",
     )
     command.set_defaults(function=bench_)
     command = commands.add_parser("dep", help=_help(dep))

@@ -42,6 +42,9 @@ from . import ROOT, testing, upstream
 # The workers, in the order of their benchmarks in the tables.
 WORKERS = [ROOT / "bench" / "variants.py", ROOT / "bench" / "project.py"]
 WORK = ROOT / "build" / "bench"
+# The worker of the end state's benchmarks, and what it needs besides Django.
+ENDSTATE = ROOT / "bench" / "endstate.py"
+ENDSTATE_NEEDS = ["django-async-backend==6.1.5", "psycopg[binary]==3.2.13"]
 # The suffix of the benchmarks that only the patched build has.
 STATED = ", stated"
 MARK = "*"
@@ -51,14 +54,22 @@ NOTE = (
 )
 
 
-def venv(name, requirement, python):
+def venv(name, requirement, python, options=(), extra=()):
+    """
+    Return the interpreter of the venv name, with Django installed from
+    requirement with pip's options, and the requirements extra.
+    """
     path = WORK / name
     if not (path / "bin" / "python").exists():
         subprocess.run([python, "-m", "venv", path], check=True)
     testing.say(f"Installing {name} Django into {path}")
     pip = [path / "bin" / "python", "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "--force-reinstall", "--no-deps", requirement], check=True)
-    subprocess.run([*pip, requirement], check=True)
+    subprocess.run(
+        [*pip, *options, "--force-reinstall", "--no-deps", requirement], check=True
+    )
+    subprocess.run([*pip, *options, requirement], check=True)
+    if extra:
+        subprocess.run([*pip, *extra], check=True)
     return path / "bin" / "python"
 
 
@@ -74,16 +85,16 @@ def worker(python, script, *args, env=None):
     )
 
 
-def workers(python, *args, env=None):
-    """Return the results of all workers, merged."""
+def workers(python, *args, env=None, scripts=WORKERS):
+    """Return the results of the workers scripts, merged."""
     return {
         name: value
-        for script in WORKERS
+        for script in scripts
         for name, value in worker(python, script, *args, env=env).items()
     }
 
 
-def instructions(python, calls=50, seeds=(1, 2, 3)):
+def instructions(python, calls=50, seeds=(1, 2, 3), scripts=WORKERS, env=None):
     """
     Return {benchmark: instructions per call}, counted by callgrind, the mean
     of a run per hash seed: the same seed gives the same count, and each seed
@@ -92,7 +103,7 @@ def instructions(python, calls=50, seeds=(1, 2, 3)):
     """
 
     def count(script, name, seed):
-        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        seeded = {**(env or os.environ), "PYTHONHASHSEED": str(seed)}
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
                 ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
@@ -100,15 +111,15 @@ def instructions(python, calls=50, seeds=(1, 2, 3)):
                 + ["--instructions", str(calls), name],
                 check=True,
                 capture_output=True,
-                env=env,
+                env=seeded,
             )
             dump = Path(tmp, "out.2").read_text()
         return int(re.search(r"^totals: (\d+)$", dump, re.M)[1])
 
     runs = {}
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as executor:
-        for script in WORKERS:
-            for name, unit in worker(python, script, "--names").items():
+        for script in scripts:
+            for name, unit in worker(python, script, "--names", env=env).items():
                 per = calls if unit == "call" else 1
                 runs[name] = (
                     per,
@@ -148,12 +159,66 @@ def main(rounds=10, seconds=0.3):
     )
 
 
-def count_instructions(builds):
+def endstate(rounds=10, seconds=0.3, tasks=50, rows=20):
+    """
+    Compare the end state (endstate/) with stock Django on PostgreSQL with
+    django-async-backend's engine, on one throwaway server: instructions and
+    times per call, and the throughput of tasks tasks saving rows each.
+    """
+    python = testing.find_python()
+    builds = {
+        "stock": venv("stock-endstate", upstream.fetch(), python, extra=ENDSTATE_NEEDS),
+        "end state": venv(
+            "endstate",
+            ROOT,
+            python,
+            options=["--config-settings", "series=endstate"],
+            extra=ENDSTATE_NEEDS,
+        ),
+    }
+    ws = testing.Workspace.create()
+    with testing.cluster(ws) as server:
+        env = {
+            **os.environ,
+            "PGHOST": server["host"],
+            "PGPORT": str(server["port"]),
+            "PGUSER": server["user"],
+            "PGPASSWORD": server["password"],
+        }
+        scripts = [ENDSTATE]
+        if shutil.which("valgrind"):
+            count_instructions(builds, scripts=scripts, env=env)
+        if rounds:
+            time_calls(builds, rounds, seconds, scripts=scripts, env=env)
+            testing.say(f"Saving rows with {tasks} tasks at once, {rounds} rounds")
+            found = {build: [] for build in builds}
+            for index in range(rounds):
+                for build in sorted(builds, reverse=index % 2):
+                    (rate,) = worker(
+                        builds[build],
+                        ENDSTATE,
+                        "--throughput",
+                        str(tasks),
+                        str(rows),
+                        env=env,
+                    ).values()
+                    found[build].append(rate)
+            stock, native = (statistics.median(rates) for rates in found.values())
+            _table(
+                ["rows saved a second", *builds, "ratio"],
+                [
+                    [f"{tasks} tasks saving {rows} rows each"]
+                    + [f"{stock:,.0f}", f"{native:,.0f}", f"{native / stock:.2f}"]
+                ],
+            )
+
+
+def count_instructions(builds, **kwargs):
     testing.say("Counting instructions with callgrind")
-    counted = {build: instructions(builds[build]) for build in builds}
-    stock, patched = counted["stock"], counted["patched"]
+    counted = {build: instructions(builds[build], **kwargs) for build in builds}
+    stock, patched = counted.values()
     _table(
-        ["instructions per call", "stock", "patched", "ratio"],
+        ["instructions per call", *builds, "ratio"],
         [
             [name, f"{stock[base]:,.0f}{_mark(name, base)}", f"{patched[name]:,.0f}"]
             + [f"{patched[name] / stock[base]:.3f}"]
@@ -176,27 +241,30 @@ def measure_memory(builds):
     )
 
 
-def time_calls(builds, rounds, seconds):
+def time_calls(builds, rounds, seconds, scripts=WORKERS, env=None):
+    stock, patched = builds
     times = {build: {} for build in builds}
     ratios = {}
     for index in range(rounds):
         testing.say(f"Timing, round {index + 1} of {rounds}")
         medians = {}
         for build in sorted(builds, reverse=index % 2):
-            result = workers(builds[build], "--times", str(seconds))
+            result = workers(
+                builds[build], "--times", str(seconds), env=env, scripts=scripts
+            )
             medians[build] = {}
             for name, samples in result.items():
                 times[build].setdefault(name, []).extend(samples)
                 medians[build][name] = statistics.median(samples)
-        for name, base in _rows(medians["stock"], medians["patched"]):
+        for name, base in _rows(medians[stock], medians[patched]):
             ratios.setdefault(name, (base, []))[1].append(
-                medians["patched"][name] / medians["stock"][base]
+                medians[patched][name] / medians[stock][base]
             )
     _table(
-        ["time per call", "stock", "patched", "ratio", "rounds"],
+        ["time per call", *builds, "ratio", "rounds"],
         [
-            [name, _time(statistics.median(times["stock"][base])) + _mark(name, base)]
-            + [_time(statistics.median(times["patched"][name]))]
+            [name, _time(statistics.median(times[stock][base])) + _mark(name, base)]
+            + [_time(statistics.median(times[patched][name]))]
             + [f"{statistics.median(values):.3f}"]
             + [f"{min(values):.2f}-{max(values):.2f}"]
             for name, (base, values) in ratios.items()

@@ -418,6 +418,15 @@ def not_alone(tree, root=ROOT):
     return problems
 
 
+def others(root=ROOT):
+    """Return the extra series directories other than the timeline's."""
+    return [
+        path.parent.name
+        for path in sorted(root.glob("*/series"))
+        if path.parent.name not in ("patches", TIMELINE, "tree", "build")
+    ]
+
+
 def verify(root=ROOT):
     """
     Materialize the series from scratch, export it again and return the
@@ -428,12 +437,10 @@ def verify(root=ROOT):
     """
     timeline = extras(root, timeline="all")
     stacks = [timeline]
-    for path in sorted(root.glob("*/series")):
-        directory = path.parent.name
-        if directory not in ("patches", TIMELINE, "tree", "build"):
-            stacks.append([directory])
-            if timeline:
-                stacks.append([*timeline, directory])
+    for directory in others(root):
+        stacks.append([directory])
+        if timeline:
+            stacks.append([*timeline, directory])
     problems = []
     for stack in stacks:
         with tempfile.TemporaryDirectory() as tmp:
