@@ -115,7 +115,9 @@ def test(args):
 def lint(args):
     if args.tree:
         return checks.lint(Path(args.tree))
-    with _scratch_tree() as tree:
+    # The timeline and the other extra series too.
+    extras = [*patches.extras(timeline="all"), *patches.others()]
+    with _scratch_tree(extras=extras) as tree:
         return checks.lint(tree)
 
 
@@ -140,15 +142,18 @@ def thirdparty_(args):
 
 
 @contextlib.contextmanager
-def _scratch_tree(source=None):
-    """Yield a copy of the tree source, or a fresh materialization."""
+def _scratch_tree(source=None, extras=()):
+    """
+    Yield a copy of the tree source, or a fresh materialization with the
+    extra series directories extras on top.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp, "tree")
         if source:
             shutil.copytree(source, tree, symlinks=True)
         else:
             print(f"Materializing the series at {tree}.")
-            patches.materialize(tree)
+            patches.materialize(tree, extras=extras)
         yield tree
 
 
