@@ -37,14 +37,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import ROOT, testing, upstream
+from . import ROOT, testing, thirdparty, upstream
 
 # The workers, in the order of their benchmarks in the tables.
 WORKERS = [ROOT / "bench" / "variants.py", ROOT / "bench" / "project.py"]
 WORK = ROOT / "build" / "bench"
 # The worker of the end state's benchmarks, and what it needs besides Django.
 ENDSTATE = ROOT / "bench" / "endstate.py"
-ENDSTATE_NEEDS = ["django-async-backend==6.1.5", "psycopg[binary]==3.2.13"]
+ENDSTATE_NEEDS = ["django-async-backend==6.1.5", thirdparty.PSYCOPG]
 # The suffix of the benchmarks that only the patched build has.
 STATED = ", stated"
 MARK = "*"
