@@ -28,12 +28,14 @@ marked with an asterisk.
 """
 
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -159,11 +161,13 @@ def main(rounds=10, seconds=0.3):
     )
 
 
-def endstate(rounds=10, seconds=0.3, tasks=50, rows=20):
+def endstate(rounds=10, seconds=0.3, tasks=50, rows=20, one_way_ms=0.5):
     """
     Compare the end state (endstate/) with stock Django on PostgreSQL with
     django-async-backend's engine, on one throwaway server: instructions and
-    times per call, and the throughput of tasks tasks saving rows each.
+    times per call, and the throughput of tasks tasks saving rows each, on
+    loopback and through a relay (series/latency.py) that delays each
+    direction by one_way_ms, as a network between two hosts would.
     """
     python = testing.find_python()
     builds = {
@@ -177,7 +181,7 @@ def endstate(rounds=10, seconds=0.3, tasks=50, rows=20):
         ),
     }
     ws = testing.Workspace.create()
-    with testing.cluster(ws) as server:
+    with testing.cluster(ws) as server, _relay(server, one_way_ms) as relayed:
         env = {
             **os.environ,
             "PGHOST": server["host"],
@@ -188,29 +192,56 @@ def endstate(rounds=10, seconds=0.3, tasks=50, rows=20):
         scripts = [ENDSTATE]
         if shutil.which("valgrind"):
             count_instructions(builds, scripts=scripts, env=env)
-        if rounds:
-            time_calls(builds, rounds, seconds, scripts=scripts, env=env)
-            testing.say(f"Saving rows with {tasks} tasks at once, {rounds} rounds")
-            found = {build: [] for build in builds}
-            for index in range(rounds):
-                for build in sorted(builds, reverse=index % 2):
-                    (rate,) = worker(
-                        builds[build],
-                        ENDSTATE,
-                        "--throughput",
-                        str(tasks),
-                        str(rows),
-                        env=env,
-                    ).values()
-                    found[build].append(rate)
-            stock, native = (statistics.median(rates) for rates in found.values())
-            _table(
-                ["rows saved a second", *builds, "ratio"],
-                [
-                    [f"{tasks} tasks saving {rows} rows each"]
-                    + [f"{stock:,.0f}", f"{native:,.0f}", f"{native / stock:.2f}"]
-                ],
+        if not rounds:
+            return
+        time_calls(builds, rounds, seconds, scripts=scripts, env=env)
+        testing.say(f"Saving rows with {tasks} tasks at once, {rounds} rounds")
+        networks = {
+            "loopback": env,
+            f"{one_way_ms:g} ms each way": {**env, "PGPORT": str(relayed)},
+        }
+        found = {(network, build): [] for network in networks for build in builds}
+        for index in range(rounds):
+            for network, build in sorted(found, reverse=index % 2):
+                (rate,) = worker(
+                    builds[build],
+                    ENDSTATE,
+                    "--throughput",
+                    str(tasks),
+                    str(rows),
+                    env=networks[network],
+                ).values()
+                found[network, build].append(rate)
+        table = []
+        for network in networks:
+            stock, native = (
+                statistics.median(found[network, build]) for build in builds
             )
+            table.append(
+                [f"{tasks} tasks x {rows} rows, {network}"]
+                + [f"{stock:,.0f}", f"{native:,.0f}", f"{native / stock:.2f}"]
+            )
+        _table(["rows saved a second", *builds, "ratio"], table)
+
+
+@contextlib.contextmanager
+def _relay(server, one_way_ms):
+    """Run series/latency.py in front of server; yield its port."""
+    port = testing.free_port()
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "series.latency", str(port), server["host"]]
+        + [str(server["port"]), str(one_way_ms)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if relay.stdout.readline().strip() != "ready":
+            raise RuntimeError("series/latency.py did not start.")
+        yield port
+    finally:
+        relay.kill()
+        relay.wait()
 
 
 def count_instructions(builds, **kwargs):
