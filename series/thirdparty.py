@@ -16,6 +16,9 @@ with a wheel of this repository:
   through the sync variants and through the async variants from the same
   database state, must return the same values and leave the same rows.
 
+A package may name extra builds (EXTRA_BUILDS: the end state, endstate/)
+that its equivalence checks run on too.
+
 It works where the test command does (build/test, or the home of its
 unprivileged user when run as root), on one throwaway PostgreSQL cluster, and
 prints two tables: the suites (tests, failures on stock, on patched, and new
@@ -39,6 +42,9 @@ from . import ROOT, SeriesError, testing, upstream
 
 CHECKS = ROOT / "thirdparty"
 BUILDS = ("stock", "patched")
+# Builds of extra series that some packages' equivalence checks run on too,
+# with pip's options for them.
+EXTRA_BUILDS = {"endstate": ["--config-settings", "series=endstate"]}
 # The PostgreSQL driver of the equivalence checks, in every venv.
 PSYCOPG = "psycopg[binary]==3.2.13"
 DATABASES = ("sqlite", "postgresql")
@@ -66,6 +72,8 @@ class Package:
     sha256: str = ""
     # Why the suite can't run, for a package without a suite to download.
     no_suite: str = ""
+    # The EXTRA_BUILDS that its equivalence checks run on too.
+    extra_builds: tuple = ()
 
 
 PACKAGES = [
@@ -73,10 +81,14 @@ PACKAGES = [
         "django-async-backend",
         "6.1.5",
         "async_backend_variants",
+        # Classes of other packages, for the checks of Django's async
+        # variants on the end state.
+        requirements=["django-model-utils==5.0.0", "django-safedelete==1.5.0"],
         no_suite=(
             "its sdist has no tests; its repository's suite is run by hand "
             "(see README.rst)"
         ),
+        extra_builds=("endstate",),
     ),
     Package(
         "django-model-utils",
@@ -250,8 +262,9 @@ class Result:
             and not self.new_failures()
             and all(s.reported for s in self.suites.values())
             and all(
-                self.checks.get(("patched", database)) is not None
-                and not self.failing_checks("patched", database)
+                self.checks.get((build, database)) is not None
+                and not self.failing_checks(build, database)
+                for build in ("patched", *self.package.extra_builds)
                 for database in DATABASES
             )
         )
@@ -273,27 +286,30 @@ class Harness:
             CHECKS, self.checks, ignore=shutil.ignore_patterns("__pycache__")
         )
         ws.give(self.checks)
-        self.wheels = self.build_wheels()
+        self.wheels = {}
+        for build in BUILDS:
+            self.wheel(build)
 
-    def build_wheels(self):
+    def wheel(self, build):
         """
-        Build a wheel of the pinned Django sdist, and one of this repository,
-        that is, of the sdist with the series applied.
+        Return the wheel of a build of Django, building it the first time:
+        stock, of the pinned Django sdist; the others, of this repository,
+        that is, of the sdist with the series applied (and an extra series).
         """
-        wheels = {}
-        for build, source in (("stock", upstream.fetch()), ("patched", ROOT)):
+        if build not in self.wheels:
+            source = upstream.fetch() if build == "stock" else ROOT
             dest = self.path / "wheels" / build
             shutil.rmtree(dest, ignore_errors=True)
             testing.say(f"Building the {build} wheel of Django")
             subprocess.run(
                 [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
-                + ["--ignore-requires-python"]
+                + ["--ignore-requires-python", *EXTRA_BUILDS.get(build, [])]
                 + ["--wheel-dir", dest, source],
                 check=True,
             )
             self.ws.give(dest)
-            (wheels[build],) = dest.glob("*.whl")
-        return wheels
+            (self.wheels[build],) = dest.glob("*.whl")
+        return self.wheels[build]
 
     def fetch(self, package):
         """Return the path of the package's source archive, downloading it."""
@@ -415,7 +431,7 @@ class Harness:
         result = Result(package)
         try:
             python, source = self.prepare(package)
-            for build in BUILDS:
+            for build in (*BUILDS, *package.extra_builds):
                 self.ws.run(
                     python,
                     "-m",
@@ -424,9 +440,9 @@ class Harness:
                     "--quiet",
                     "--force-reinstall",
                     "--no-deps",
-                    self.wheels[build],
+                    self.wheel(build),
                 )
-                if package.command:
+                if package.command and build in BUILDS:
                     testing.say(f"{package.name}: its suite on {build} Django")
                     result.suites[build] = self.suite(package, python, source, build)
                 for database in DATABASES:
@@ -485,17 +501,23 @@ def report(results):
     _table(rows)
     print()
     print("Equivalence checks, sync and async variants compared (how many fail):")
+    builds = [*BUILDS]
+    builds += [
+        b for b in EXTRA_BUILDS if any(b in r.package.extra_builds for r in results)
+    ]
     header = ("package", "checks")
-    header += tuple(f"{build} {database}" for build in BUILDS for database in DATABASES)
+    header += tuple(f"{build} {database}" for build in builds for database in DATABASES)
     rows = [header]
     for result in results:
         if result.error:
             continue
         row = [result.package.name]
         row.append(str(max(len(c or {}) for c in result.checks.values())))
-        for build in BUILDS:
+        for build in builds:
             for database in DATABASES:
-                if result.checks.get((build, database)) is None:
+                if build not in (*BUILDS, *result.package.extra_builds):
+                    row.append("-")
+                elif result.checks.get((build, database)) is None:
                     row.append("didn't run")
                 else:
                     row.append(str(len(result.failing_checks(build, database))))
@@ -504,7 +526,7 @@ def report(results):
     for result in results:
         for test in sorted(result.new_failures()):
             print(f"New failure: {result.package.name}: {test}")
-        for build in BUILDS:
+        for build in builds:
             for database in DATABASES:
                 for check in result.failing_checks(build, database):
                     print(

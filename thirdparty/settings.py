@@ -9,7 +9,7 @@ import os
 
 # The apps that each package's checks need, besides their own.
 PACKAGE_APPS = {
-    "async_backend_variants": ["django_async_backend"],
+    "async_backend_variants": ["django_async_backend", "safedelete"],
     "model_utils_variants": [],
     "mptt_variants": ["mptt"],
     "ordered_model_variants": ["ordered_model"],

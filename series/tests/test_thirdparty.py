@@ -135,6 +135,32 @@ class ResultTests(unittest.TestCase):
         self.assertIn("not run: it has none", output.getvalue())
 
 
+class ExtraBuildTests(unittest.TestCase):
+    def extra(self, outcome):
+        r = result()
+        r.package.extra_builds = ("endstate",)
+        r.checks["endstate", "sqlite"] = {"Tests.test_save": "pass"}
+        r.checks["endstate", "postgresql"] = {"Tests.test_save": outcome}
+        return r
+
+    def test_failing_check_on_an_extra_build_is_not_ok(self):
+        self.assertIs(self.extra("pass").ok(), True)
+        self.assertIs(self.extra("fail").ok(), False)
+
+    def test_report_has_a_column_per_extra_build(self):
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            thirdparty.report([self.extra("fail"), result()])
+        lines = output.getvalue().splitlines()
+        self.assertRegex(lines[7], r"endstate sqlite\s+endstate postgresql$")
+        # The package without the build: a dash.
+        self.assertRegex(lines[8], r"\s1\s+1\s+0\s+0\s+0\s+1$")
+        self.assertRegex(lines[9], r"\s1\s+1\s+0\s+0\s+-\s+-$")
+        self.assertIn(
+            "Fails on endstate postgresql: django-example: Tests.test_save", lines
+        )
+
+
 class FindSdistTests(unittest.TestCase):
     def test_names_are_normalized(self):
         dists = Path(mkdtemp(self))

@@ -1,5 +1,7 @@
 from django.db import models
 from django_async_backend.db.models.base import AsyncModelMixin
+from model_utils.models import SoftDeletableModel, TimeStampedModel
+from safedelete.models import SafeDeleteModel
 
 
 class Author(AsyncModelMixin, models.Model):
@@ -16,3 +18,28 @@ class Book(AsyncModelMixin, models.Model):
 class Review(AsyncModelMixin, models.Model):
     book = models.ForeignKey(Book, models.CASCADE)
     stars = models.IntegerField()
+
+
+# Models of Django's API only: their async variants are native on the end
+# state (endstate/), in a thread elsewhere.
+class Plain(models.Model):
+    name = models.CharField(max_length=100)
+    pages = models.IntegerField(default=0)
+
+
+class Stamped(TimeStampedModel):
+    """model_utils' TimeStampedModel overrides save()."""
+
+    name = models.CharField(max_length=100)
+
+
+class Comment(SoftDeletableModel):
+    """model_utils' SoftDeletableModel overrides delete()."""
+
+    text = models.CharField(max_length=100)
+
+
+class Note(SafeDeleteModel):
+    """safedelete's SafeDeleteModel overrides save() and delete()."""
+
+    text = models.CharField(max_length=100)

@@ -8,22 +8,32 @@ package's native API, each on empty tables, and asserts that both return the
 same values, send the same signals and leave the same rows: what the package
 does on stock Django, it must do on the patched build.
 
+DjangoVariantTests do the same with Django's own async variants, in an event
+loop of their own as an ASGI server runs them, for models of Django's API
+only, and for classes of django-model-utils and django-safedelete that
+override save() or delete(): on the end state (endstate/), those of a model
+that overrides nothing run natively, on the package's connection, and an
+override runs once, in a thread.
+
 The package needs PostgreSQL: on SQLite, the checks are skipped.
 """
 
+import asyncio
+import datetime
 import unittest
 
-from asgiref.sync import async_to_sync
-from django.db import connection, transaction
-from django.db.models import Sum
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connection, connections, transaction
+from django.db.models import DateTimeField, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.test import TransactionTestCase
 from django_async_backend.db import async_connections, async_new_connection
 from django_async_backend.db.transaction import async_atomic
 
-from .models import Author, Book, Review
+from .models import Author, Book, Comment, Note, Plain, Review, Stamped
 
-MODELS = (Author, Book, Review)
+MODELS = (Author, Book, Review, Plain, Stamped, Comment, Note)
+LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 SIGNALS = {
     "pre_save": pre_save,
     "post_save": post_save,
@@ -33,11 +43,39 @@ SIGNALS = {
 
 
 def table_rows():
-    """Return every row of the app's tables, in order of primary key."""
+    """
+    Return every row of the app's tables, in order of primary key, but the
+    times, which differ from run to run.
+    """
     return {
-        model.__name__: list(model.objects.order_by("pk").values_list())
+        model.__name__: list(
+            model._base_manager.order_by("pk").values_list(
+                *(
+                    f.attname
+                    for f in model._meta.concrete_fields
+                    if not isinstance(f, DateTimeField)
+                )
+            )
+        )
         for model in MODELS
     }
+
+
+def in_event_loop(native):
+    """
+    Return a function that runs the coroutine function native in an event
+    loop of its own, on async connections of its own, as an ASGI server
+    does: not in the one that async_to_sync() starts for sync code.
+    """
+
+    async def main():
+        try:
+            return await async_new_connection(native)()
+        finally:
+            # Those of the thread that ran the sync code.
+            await sync_to_async(connections.close_all)()
+
+    return lambda: asyncio.run(main())
 
 
 class Rollback(Exception):
@@ -46,7 +84,7 @@ class Rollback(Exception):
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL only")
 class NativePathTestCase(TransactionTestCase):
-    available_apps = ["async_backend_variants"]
+    available_apps = ["django_async_backend", "safedelete", "async_backend_variants"]
 
     def setUp(self):
         self.sent = []
@@ -70,8 +108,14 @@ class NativePathTestCase(TransactionTestCase):
         empty tables, and assert that both return the same, send the same
         signals and leave the same rows. Return what they returned.
         """
+        return self.assertRunsAgree(
+            sync, async_to_sync(async_new_connection(native)), setup
+        )
+
+    def assertRunsAgree(self, *runs_and_setup):
+        *runs, setup = runs_and_setup
         outcomes = []
-        for run in (sync, async_to_sync(async_new_connection(native))):
+        for run in runs:
             self.reset()
             if setup:
                 setup()
@@ -331,3 +375,90 @@ class QuickStartTests(NativePathTestCase):
                 [("Django Async",)],
             ),
         )
+
+
+class DjangoVariantTests(NativePathTestCase):
+    def assertVariantsAgree(self, sync, native, setup=None):
+        """
+        As assertPathsAgree(), with native run in an event loop of its own.
+        """
+        return self.assertRunsAgree(sync, in_event_loop(native), setup)
+
+    def test_model_without_overrides(self):
+        def sync():
+            obj = Plain.objects.create(name="created")
+            obj.pages = 2
+            obj.save(update_fields=["pages"])
+            fetched = Plain.objects.get(name="created")
+            count = Plain.objects.filter(pages=2).count()
+            obj.pages = 0
+            obj.refresh_from_db()
+            return fetched.pages, count, obj.pages, obj.delete()
+
+        async def native():
+            obj = await Plain.objects.acreate(name="created")
+            obj.pages = 2
+            await obj.asave(update_fields=["pages"])
+            fetched = await Plain.objects.aget(name="created")
+            count = await Plain.objects.filter(pages=2).acount()
+            obj.pages = 0
+            await obj.arefresh_from_db()
+            return fetched.pages, count, obj.pages, await obj.adelete()
+
+        returned = self.assertVariantsAgree(sync, native)
+        self.assertEqual(returned[:3], (2, 1, 2))
+
+    def test_time_stamped_model_saves_once(self):
+        def setup():
+            Stamped.objects.create(name="draft")
+            Stamped.objects.update(modified=LONG_AGO)
+
+        def sync():
+            obj = Stamped.objects.get()
+            obj.name = "final"
+            obj.save(update_fields=["name"])
+            created = Stamped.objects.create(name="new")
+            return created.pk, Stamped.objects.filter(modified=LONG_AGO).count()
+
+        async def native():
+            obj = await Stamped.objects.aget()
+            obj.name = "final"
+            await obj.asave(update_fields=["name"])
+            created = await Stamped.objects.acreate(name="new")
+            return created.pk, await Stamped.objects.filter(modified=LONG_AGO).acount()
+
+        # The override adds modified to update_fields; each save sends
+        # pre_save and post_save once.
+        self.assertEqual(self.assertVariantsAgree(sync, native, setup), (2, 0))
+        self.assertEqual(len(self.sent), 4)
+
+    def test_soft_deletable_model_deletes_once(self):
+        def setup():
+            Comment.objects.create(text="spam")
+
+        def sync():
+            return Comment.objects.get().delete()
+
+        async def native():
+            return await (await Comment.objects.aget()).adelete()
+
+        self.assertVariantsAgree(sync, native, setup)
+        self.assertEqual(
+            list(Comment.all_objects.values_list("text", "is_removed")),
+            [("spam", True)],
+        )
+        self.assertEqual(len(self.sent), 2)
+
+    def test_safedelete_model_deletes_once(self):
+        def setup():
+            Note.objects.create(text="note")
+
+        def sync():
+            return Note.objects.get().delete()
+
+        async def native():
+            return await (await Note.objects.aget()).adelete()
+
+        self.assertVariantsAgree(sync, native, setup)
+        self.assertEqual(Note.objects.count(), 0)
+        self.assertEqual(Note.all_objects.filter(deleted__isnull=False).count(), 1)
