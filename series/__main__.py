@@ -11,6 +11,7 @@ python -m series <command>: edit, check and test the patch series.
   bench        benchmark stock and patched Django's sync and async variants
   dep          render the DEP (deps/) with docutils, warnings as errors
   thirdparty   run packages' suites and async equivalence checks on both builds
+  fix          state the fallbacks of one-sided overrides in a codebase
 """
 
 import argparse
@@ -26,6 +27,7 @@ from . import (
     SeriesError,
     bench,
     checks,
+    fix,
     patches,
     testing,
     thirdparty,
@@ -141,6 +143,10 @@ def thirdparty_(args):
     return thirdparty.main(args.packages, args.python)
 
 
+def fix_(args):
+    return fix.main(args.paths)
+
+
 @contextlib.contextmanager
 def _scratch_tree(source=None, extras=()):
     """
@@ -238,6 +244,11 @@ def main(argv=None):
         help="interpreter for the venvs (default: $PYTHON, else 3.13, else 3.12)",
     )
     command.set_defaults(function=thirdparty_)
+    command = commands.add_parser(
+        "fix", help=_help(fix_), description=fix.__doc__.split("\n\n")[0]
+    )
+    command.add_argument("paths", nargs="+", help="files and directories to fix")
+    command.set_defaults(function=fix_)
 
     args, extra = parser.parse_known_args(argv)
     if extra and args.function is not test:

@@ -1,0 +1,179 @@
+"""
+The fix command: rewrite a codebase for the series' deprecation of automatic
+fallbacks between method variants, as django-upgrade rewrites one for a
+Django release.
+
+    python -m series fix PATH...
+
+reads each Python file of the paths (directories are walked), runs the
+fixers on it and writes the file back if they changed it. It prints each
+change, each class it could not decide about, and each file it could not
+parse, and exits non-zero if there is any of the last two.
+
+It is static, like django-upgrade: it reads the source without importing
+it, so it needs no settings and runs on any codebase, and each fixer has
+django-upgrade's shape, a function registered for a kind of ast node that
+yields edits at source offsets. What a static reading can't prove, it lists;
+Django's system check (async.W001) names the same classes at run time.
+
+The edits insert whole lines, at positions that the ast gives, so the rest of
+a file keeps its bytes: formatting and comments survive.
+"""
+
+import ast
+import collections
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The fixers, by the ast node type that they visit.
+FIXERS = collections.defaultdict(list)
+
+
+def register(node_type):
+    """Register the decorated function as a fixer of node_type."""
+
+    def decorator(function):
+        FIXERS[node_type].append(function)
+        return function
+
+    return decorator
+
+
+@dataclass
+class State:
+    """What the fixers know of a file, and what they report."""
+
+    path: Path
+    tree: ast.Module
+    # The dotted name each module-level name stands for, from its imports.
+    imports: dict = field(default_factory=dict)
+    # Module-level names that the file's fixes import, by module.
+    needed: dict = field(default_factory=lambda: collections.defaultdict(set))
+    changes: list = field(default_factory=list)
+    undecided: list = field(default_factory=list)
+
+
+@dataclass(order=True)
+class Edit:
+    """Lines to insert after line `after` (1-based; 0 is the top)."""
+
+    after: int
+    lines: list
+
+
+def resolve_imports(tree):
+    """Return {name: dotted name} for the names that tree's imports bind."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    names[top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def dotted(node, imports):
+    """Return the dotted name that a base-class expression stands for."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in imports:
+        return None
+    return ".".join([imports[node.id], *reversed(parts)])
+
+
+def fix_source(source, path=Path("<string>")):
+    """Return the fixed source, and the State of the run."""
+    tree = ast.parse(source)
+    state = State(path, tree, resolve_imports(tree))
+    edits = []
+    for node in ast.walk(tree):
+        for fixer in FIXERS[type(node)]:
+            edits.extend(fixer(state, node))
+    edits.extend(_import_edits(state))
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    for edit in sorted(edits, reverse=True):
+        lines[edit.after : edit.after] = edit.lines
+    return ("".join(lines) if edits else source), state
+
+
+def _import_edits(state):
+    """Yield the edits that import what the fixes use and isn't imported."""
+    for module, names in sorted(state.needed.items()):
+        missing = sorted(
+            name for name in names if state.imports.get(name) != f"{module}.{name}"
+        )
+        if missing:
+            line = f"from {module} import {', '.join(missing)}\n"
+            yield Edit(_import_position(state.tree), [line])
+
+
+def _import_position(tree):
+    """
+    Return the line after which a module-level import of Django goes: after
+    the last of Django's, or else after the last import.
+    """
+    after = django = 0
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            after = node.end_lineno
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [module] if module else [alias.name for alias in node.names]
+            if any(name.split(".")[0] == "django" for name in names):
+                django = node.end_lineno
+        elif (
+            after == 0
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            # The module's docstring.
+            after = node.end_lineno
+        else:
+            break
+    return django or after
+
+
+def python_files(paths):
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.py") if p.is_file())
+        else:
+            yield path
+
+
+def main(paths):
+    """Fix the files of paths; return the process's exit status."""
+    from . import variants  # NOQA: F401 (registers its fixer)
+
+    changed = unparsed = undecided = 0
+    for path in python_files(paths):
+        try:
+            source = path.read_text(encoding="utf-8")
+            fixed, state = fix_source(source, path)
+        except (SyntaxError, UnicodeDecodeError, ValueError) as e:
+            print(f"{path}: not fixed, can't parse it: {e}")
+            unparsed += 1
+            continue
+        for line in state.changes:
+            print(f"{path}:{line}")
+        for line in state.undecided:
+            print(f"{path}:{line}")
+        undecided += len(state.undecided)
+        if fixed != source:
+            path.write_text(fixed, encoding="utf-8")
+            changed += 1
+    print(
+        f"{changed} file(s) changed, {undecided} class(es) to decide by hand, "
+        f"{unparsed} file(s) not parsed."
+    )
+    return 1 if undecided or unparsed else 0

@@ -1,0 +1,372 @@
+import contextlib
+import io
+import tempfile
+import textwrap
+import unittest
+from pathlib import Path
+
+from series import fix
+from series.fix import variants  # NOQA: F401 (registers its fixer)
+
+
+def fixed(source):
+    result, state = fix.fix_source(textwrap.dedent(source))
+    return result, state
+
+
+class FixerTests(unittest.TestCase):
+    def assertFixes(self, before, after, changes=1):
+        result, state = fixed(before)
+        self.assertEqual(result, textwrap.dedent(after))
+        self.assertEqual(len(state.changes), changes)
+        # Idempotent.
+        again, state = fixed(after)
+        self.assertEqual(again, textwrap.dedent(after))
+        self.assertEqual(state.changes, [])
+
+    def assertLeavesAlone(self, source, undecided=0):
+        result, state = fixed(source)
+        self.assertEqual(result, textwrap.dedent(source))
+        self.assertEqual(len(state.undecided), undecided)
+
+    def test_model(self):
+        self.assertFixes(
+            '''\
+            """Models."""
+
+            from django.db import models
+
+
+            class Article(models.Model):
+                title = models.CharField(max_length=100)  # The title.
+
+                @some_decorator
+                def save(self, *args, **kwargs):
+                    # Stamp it.
+                    super().save(*args, **kwargs)
+
+                class Meta:
+                    ordering = ["title"]
+            ''',
+            '''\
+            """Models."""
+
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Article(models.Model):
+                title = models.CharField(max_length=100)  # The title.
+
+                @some_decorator
+                def save(self, *args, **kwargs):
+                    # Stamp it.
+                    super().save(*args, **kwargs)
+
+                asave = fallback_to_sync_variant
+
+                class Meta:
+                    ordering = ["title"]
+            ''',
+        )
+
+    def test_async_override(self):
+        self.assertFixes(
+            """\
+            from django.db.models import Model
+
+
+            class Article(Model):
+                async def adelete(self, **kwargs):
+                    return await super().adelete(**kwargs)
+            """,
+            """\
+            from django.db.models import Model
+            from django.utils.variants import fallback_to_async_variant
+
+
+            class Article(Model):
+                async def adelete(self, **kwargs):
+                    return await super().adelete(**kwargs)
+
+                delete = fallback_to_async_variant
+            """,
+        )
+
+    def test_manager_queryset_and_mixin_chain(self):
+        self.assertFixes(
+            """\
+            import django.db.models as m
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Visible(m.QuerySet):
+                def count(self):
+                    return super().count()
+
+
+            class VisibleManager(m.Manager.from_queryset(Visible)):
+                def get(self, *args, **kwargs):
+                    return super().get(*args, **kwargs)
+
+
+            class Base(m.Model):
+                pass
+
+
+            class Child(Base):
+                def delete(self, **kwargs):
+                    return super().delete(**kwargs)
+            """,
+            """\
+            import django.db.models as m
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Visible(m.QuerySet):
+                def count(self):
+                    return super().count()
+
+                acount = fallback_to_sync_variant
+
+
+            class VisibleManager(m.Manager.from_queryset(Visible)):
+                def get(self, *args, **kwargs):
+                    return super().get(*args, **kwargs)
+
+                aget = fallback_to_sync_variant
+
+
+            class Base(m.Model):
+                pass
+
+
+            class Child(Base):
+                def delete(self, **kwargs):
+                    return super().delete(**kwargs)
+
+                adelete = fallback_to_sync_variant
+            """,
+            changes=3,
+        )
+
+    def test_interfaces(self):
+        # Backends may implement the sync variant only; an async-only
+        # implementation states its fallback.
+        self.assertFixes(
+            """\
+            from django.contrib.auth.backends import ModelBackend
+            from django.contrib.sessions.backends.base import SessionBase
+            from django.core.cache.backends.base import BaseCache
+            from django.tasks.backends.base import BaseTaskBackend
+
+
+            class Backend(ModelBackend):
+                def authenticate(self, request, **credentials):
+                    pass
+
+
+            class Store(SessionBase):
+                def load(self):
+                    return {}
+
+
+            class Cache(BaseCache):
+                async def aget(self, key, default=None, version=None):
+                    return default
+
+
+            class Tasks(BaseTaskBackend):
+                def enqueue(self, task, args, kwargs):
+                    pass
+            """,
+            """\
+            from django.contrib.auth.backends import ModelBackend
+            from django.contrib.sessions.backends.base import SessionBase
+            from django.core.cache.backends.base import BaseCache
+            from django.tasks.backends.base import BaseTaskBackend
+            from django.utils.variants import fallback_to_async_variant
+
+
+            class Backend(ModelBackend):
+                def authenticate(self, request, **credentials):
+                    pass
+
+
+            class Store(SessionBase):
+                def load(self):
+                    return {}
+
+
+            class Cache(BaseCache):
+                async def aget(self, key, default=None, version=None):
+                    return default
+
+                get = fallback_to_async_variant
+
+
+            class Tasks(BaseTaskBackend):
+                def enqueue(self, task, args, kwargs):
+                    pass
+            """,
+        )
+
+    def test_nested_and_conditional_classes(self):
+        self.assertFixes(
+            """\
+            from typing import TYPE_CHECKING
+
+            from django.db import models
+
+            if TYPE_CHECKING:
+
+                class Typed(models.Model):
+                    def save(self, **kwargs):
+                        super().save(**kwargs)
+
+
+            def factory():
+                class Made(models.Model):
+                    def save(self, **kwargs):
+                        super().save(**kwargs)
+
+                return Made
+            """,
+            """\
+            from typing import TYPE_CHECKING
+
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+            if TYPE_CHECKING:
+
+                class Typed(models.Model):
+                    def save(self, **kwargs):
+                        super().save(**kwargs)
+
+                    asave = fallback_to_sync_variant
+
+
+            def factory():
+                class Made(models.Model):
+                    def save(self, **kwargs):
+                        super().save(**kwargs)
+
+                    asave = fallback_to_sync_variant
+
+                return Made
+            """,
+            changes=2,
+        )
+
+    def test_leaves_alone(self):
+        self.assertLeavesAlone("""\
+            from django import forms
+            from django.db import models
+            from django.utils import variants
+
+
+            class Both(models.Model):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+
+                async def asave(self, **kwargs):
+                    await super().asave(**kwargs)
+
+
+            class Stated(models.Model):
+                def delete(self, **kwargs):
+                    return super().delete(**kwargs)
+
+                adelete = variants.fallback_to_sync_variant
+
+
+            class RunsIt(models.Model):
+                async def asave(self, **kwargs):
+                    await sync_to_async(self.save)(**kwargs)
+
+
+            class Form(forms.ModelForm):
+                def save(self, commit=True):
+                    return super().save(commit)
+
+
+            class NotDjangos:
+                def save(self):
+                    pass
+            """)
+
+    def test_lists_classes_with_bases_it_cannot_read(self):
+        source = """\
+            from django.db import models
+            from model_utils.models import TimeStampedModel
+
+
+            class Stamped(TimeStampedModel):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+
+
+            class Made(make_base()):
+                def get(self):
+                    pass
+
+
+            class Mixin:
+                def delete(self):
+                    pass
+            """
+        _, state = fixed(source)
+        self.assertEqual([line.split(":")[0] for line in state.undecided], ["5", "10"])
+        self.assertIn(
+            "Stamped overrides save() and has a base that this fix can't read",
+            state.undecided[0],
+        )
+        self.assertLeavesAlone(source, undecided=2)
+
+    def test_both_helpers_in_one_import(self):
+        result, _ = fixed("""\
+            from django.db import models
+
+
+            class A(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                async def adelete(self, **kwargs):
+                    pass
+            """)
+        # 86 characters: black keeps it on one line.
+        self.assertIn(
+            "\nfrom django.utils.variants import fallback_to_async_variant, "
+            "fallback_to_sync_variant\n\n",
+            result,
+        )
+
+
+class MainTests(unittest.TestCase):
+    def test_files_directories_and_unparsable_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "app").mkdir()
+            good = root / "app" / "models.py"
+            good.write_text(
+                "from django.db import models\n\n\n"
+                "class A(models.Model):\n"
+                "    def save(self):\n"
+                "        pass\n"
+            )
+            bad = root / "app" / "broken.py"
+            bad.write_text("class (:\n")
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output):
+                status = fix.main([root])
+            self.assertEqual(status, 1)
+            self.assertIn("asave = fallback_to_sync_variant", good.read_text())
+            self.assertEqual(bad.read_text(), "class (:\n")
+            printed = output.getvalue()
+            self.assertIn(f"{bad}: not fixed, can't parse it", printed)
+            self.assertIn(
+                f"{good}:4: A: added asave = fallback_to_sync_variant", printed
+            )
+            self.assertIn("1 file(s) changed", printed)
