@@ -67,11 +67,34 @@ def fix_class(state, node):
             if _states_fallback(statement) or _names(statement, missing):
                 continue
             indent = " " * node.body[0].col_offset
-            yield Edit(statement.end_lineno, ["\n", f"{indent}{missing} = {helper}\n"])
+            line = f"{indent}{missing} = {helper}\n"
+            yield Edit(_end(node, statement, have), ["\n", line])
             state.needed[HELPERS].add(helper)
             state.changes.append(
                 f"{node.lineno}: {node.name}: added {missing} = {helper}"
             )
+
+
+def _end(node, statement, name):
+    """
+    Return the last line of `statement` in the class body `node`, and of the
+    statements after it that set attributes of `name`, such as
+    delete.alters_data = True.
+    """
+    end = statement.end_lineno
+    for after in node.body[node.body.index(statement) + 1 :]:
+        if not (
+            isinstance(after, ast.Assign)
+            and all(
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == name
+                for target in after.targets
+            )
+        ):
+            break
+        end = after.end_lineno
+    return end
 
 
 def _defined(node):

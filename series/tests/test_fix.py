@@ -70,6 +70,42 @@ class FixerTests(unittest.TestCase):
             ''',
         )
 
+    def test_after_the_attributes_of_the_override(self):
+        self.assertFixes(
+            """\
+            from django.db import models
+
+
+            class Visible(models.QuerySet):
+                def delete(self):
+                    return super().delete()
+                delete.alters_data = True
+                delete.queryset_only = True
+
+                def first(self):
+                    pass
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Visible(models.QuerySet):
+                def delete(self):
+                    return super().delete()
+                delete.alters_data = True
+                delete.queryset_only = True
+
+                adelete = fallback_to_sync_variant
+
+                def first(self):
+                    pass
+
+                afirst = fallback_to_sync_variant
+            """,
+            changes=2,
+        )
+
     def test_async_override(self):
         self.assertFixes(
             """\
