@@ -55,10 +55,14 @@ class State:
 
 @dataclass(order=True)
 class Edit:
-    """Lines to insert after line `after` (1-based; 0 is the top)."""
+    """
+    Lines to insert after line `after` (1-based; 0 is the top), in place of
+    the `replace` lines that end there.
+    """
 
     after: int
     lines: list
+    replace: int = 0
 
 
 def resolve_imports(tree):
@@ -97,23 +101,43 @@ def fix_source(source, path=Path("<string>")):
     for node in ast.walk(tree):
         for fixer in FIXERS[type(node)]:
             edits.extend(fixer(state, node))
-    edits.extend(_import_edits(state))
     lines = source.splitlines(keepends=True)
+    edits.extend(_import_edits(state, lines))
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     for edit in sorted(edits, reverse=True):
-        lines[edit.after : edit.after] = edit.lines
+        lines[edit.after - edit.replace : edit.after] = edit.lines
     return ("".join(lines) if edits else source), state
 
 
-def _import_edits(state):
-    """Yield the edits that import what the fixes use and isn't imported."""
+def _import_edits(state, lines):
+    """
+    Yield the edits that import what the fixes use and isn't imported: into
+    the file's import from the same module, if it's a plain line, or else
+    on a line of its own.
+    """
     for module, names in sorted(state.needed.items()):
-        missing = sorted(
+        missing = {
             name for name in names if state.imports.get(name) != f"{module}.{name}"
-        )
-        if missing:
-            line = f"from {module} import {', '.join(missing)}\n"
+        }
+        if not missing:
+            continue
+        for node in state.tree.body:
+            if not (
+                isinstance(node, ast.ImportFrom)
+                and node.module == module
+                and not node.level
+                and all(alias.asname is None for alias in node.names)
+            ):
+                continue
+            imported = {alias.name for alias in node.names}
+            old = f"from {module} import {', '.join(a.name for a in node.names)}\n"
+            new = f"from {module} import {', '.join(sorted(imported | missing))}\n"
+            if lines[node.lineno - 1] == old and len(new) <= 89:
+                yield Edit(node.lineno, [new], replace=1)
+                break
+        else:
+            line = f"from {module} import {', '.join(sorted(missing))}\n"
             yield Edit(_import_position(state.tree), [line])
 
 

@@ -22,7 +22,7 @@ owners.json lists the classes of the series that declare variants, under
 each module path they can be imported from, with their pairs ([sync, async,
 optional]): every class of the patched django package that
 django.utils.variants.pairs() finds pairs on, by the module attributes bound
-to it.
+to it. series/fix/owners.py writes it.
 """
 
 import ast

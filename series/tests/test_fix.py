@@ -6,7 +6,7 @@ import unittest
 from pathlib import Path
 
 from series import fix
-from series.fix import variants  # NOQA: F401 (registers its fixer)
+from series.fix import variants
 
 
 def fixed(source):
@@ -377,6 +377,67 @@ class FixerTests(unittest.TestCase):
             "\nfrom django.utils.variants import fallback_to_async_variant, "
             "fallback_to_sync_variant\n\n",
             result,
+        )
+
+    def test_import_joins_the_files_import_of_the_helpers(self):
+        self.assertFixes(
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class A(models.Model):
+                def delete(self, **kwargs):
+                    pass
+
+                asave = fallback_to_sync_variant
+
+                async def arefresh_from_db(self, **kwargs):
+                    pass
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import HELPERS
+
+
+            class A(models.Model):
+                def delete(self, **kwargs):
+                    pass
+
+                adelete = fallback_to_sync_variant
+
+                asave = fallback_to_sync_variant
+
+                async def arefresh_from_db(self, **kwargs):
+                    pass
+
+                refresh_from_db = fallback_to_async_variant
+            """.replace(
+                "HELPERS", "fallback_to_async_variant, fallback_to_sync_variant"
+            ),
+            changes=2,
+        )
+
+
+class OwnersTests(unittest.TestCase):
+    def test_table(self):
+        owners = variants.OWNERS
+        self.assertEqual(
+            owners["django.db.models.Model"],
+            [
+                ["delete", "adelete", False],
+                ["refresh_from_db", "arefresh_from_db", False],
+                ["save", "asave", False],
+            ],
+        )
+        # Under each path it can be imported from.
+        self.assertEqual(
+            owners["django.db.models.Model"], owners["django.db.models.base.Model"]
+        )
+        self.assertIn(["get", "aget", False], owners["django.db.models.Manager"])
+        self.assertIn(
+            ["authenticate", "aauthenticate", True],
+            owners["django.contrib.auth.backends.ModelBackend"],
         )
 
 
