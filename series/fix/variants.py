@@ -122,6 +122,9 @@ def _pairs(state, node, seen):
     pairs = set()
     classes = {n.name: n for n in state.tree.body if isinstance(n, ast.ClassDef)}
     for base in node.bases:
+        if isinstance(base, ast.Subscript):
+            # QuerySet[Model], Generic[T].
+            base = base.value
         if isinstance(base, ast.Call):
             # Manager.from_queryset(QuerySet) makes a Manager.
             if isinstance(base.func, ast.Attribute) and base.func.attr in (
@@ -140,7 +143,9 @@ def _pairs(state, node, seen):
             if found is None:
                 return None
             pairs.update(found)
-        elif isinstance(base, ast.Name) and base.id == "object":
+        elif (isinstance(base, ast.Name) and base.id == "object") or (
+            name and name.startswith(("typing.", "typing_extensions."))
+        ):
             continue
         elif name is None or not name.startswith("django."):
             return None

@@ -186,6 +186,37 @@ class FixerTests(unittest.TestCase):
             changes=3,
         )
 
+    def test_generic_bases(self):
+        self.assertFixes(
+            """\
+            from typing import Generic, TypeVar
+
+            from django.db.models import QuerySet
+
+            T = TypeVar("T")
+
+
+            class Typed(QuerySet[T], Generic[T]):
+                def delete(self):
+                    return super().delete()
+            """,
+            """\
+            from typing import Generic, TypeVar
+
+            from django.db.models import QuerySet
+            from django.utils.variants import fallback_to_sync_variant
+
+            T = TypeVar("T")
+
+
+            class Typed(QuerySet[T], Generic[T]):
+                def delete(self):
+                    return super().delete()
+
+                adelete = fallback_to_sync_variant
+            """,
+        )
+
     def test_interfaces(self):
         # Backends may implement the sync variant only; an async-only
         # implementation states its fallback.
