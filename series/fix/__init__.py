@@ -5,10 +5,11 @@ Django release.
 
     python -m series fix PATH...
 
-reads each Python file of the paths (directories are walked), runs the
-fixers on it and writes the file back if they changed it. It prints each
-change, each class it could not decide about, and each file it could not
-parse, and exits non-zero if there is any of the last two.
+reads each Python file of the paths (directories are walked, but hidden ones
+and installed packages), runs the fixers on it and writes the file back if
+they changed it. It prints each change, each class it could not decide
+about, and each file it could not parse, and exits non-zero if there is any
+of them.
 
 It is static, like django-upgrade: it reads the source without importing
 it, so it needs no settings and runs on any codebase, and each fixer has
@@ -22,6 +23,7 @@ a file keeps its bytes: formatting and comments survive.
 
 import ast
 import collections
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +47,9 @@ class State:
 
     path: Path
     tree: ast.Module
+    # The source's lines, without their ends, numbered as the ast numbers
+    # them (from 0).
+    lines: list
     # The dotted name each module-level name stands for, from its imports.
     imports: dict = field(default_factory=dict)
     # Module-level names that the file's fixes import, by module.
@@ -56,8 +61,8 @@ class State:
 @dataclass(order=True)
 class Edit:
     """
-    Lines to insert after line `after` (1-based; 0 is the top), in place of
-    the `replace` lines that end there.
+    Lines, without their ends, to insert after line `after` (1-based; 0 is
+    the top), in place of the `replace` lines that end there.
     """
 
     after: int
@@ -93,21 +98,37 @@ def dotted(node, imports):
     return ".".join([imports[node.id], *reversed(parts)])
 
 
+# Python ends a line at \r\n, \r or \n only (str.splitlines() also splits at
+# form feeds and other characters).
+LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n)|[^\r\n]+$")
+
+
 def fix_source(source, path=Path("<string>")):
     """Return the fixed source, and the State of the run."""
     tree = ast.parse(source)
-    state = State(path, tree, resolve_imports(tree))
+    matches = list(LINE.finditer(source))
+    lines = [m[0].removesuffix(m[1] or "") for m in matches]
+    ends = [m[1] or "" for m in matches]
+    state = State(path, tree, lines, resolve_imports(tree))
     edits = []
     for node in ast.walk(tree):
         for fixer in FIXERS[type(node)]:
             edits.extend(fixer(state, node))
-    lines = source.splitlines(keepends=True)
+    if not edits:
+        return source, state
     edits.extend(_import_edits(state, lines))
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    # New lines end as the file's first line does.
+    newline = next((end for end in ends if end), "\n")
+    if ends and not ends[-1]:
+        ends[-1] = newline
+    rows = [line + end for line, end in zip(lines, ends)]
     for edit in sorted(edits, reverse=True):
-        lines[edit.after - edit.replace : edit.after] = edit.lines
-    return ("".join(lines) if edits else source), state
+        new = [line + newline for line in edit.lines]
+        rows[edit.after - edit.replace : edit.after] = new
+    fixed = "".join(rows)
+    # A safety net: what doesn't parse isn't written.
+    ast.parse(fixed)
+    return fixed, state
 
 
 def _import_edits(state, lines):
@@ -131,13 +152,13 @@ def _import_edits(state, lines):
             ):
                 continue
             imported = {alias.name for alias in node.names}
-            old = f"from {module} import {', '.join(a.name for a in node.names)}\n"
-            new = f"from {module} import {', '.join(sorted(imported | missing))}\n"
-            if lines[node.lineno - 1] == old and len(new) <= 89:
+            old = f"from {module} import {', '.join(a.name for a in node.names)}"
+            new = f"from {module} import {', '.join(sorted(imported | missing))}"
+            if lines[node.lineno - 1] == old and len(new) <= 88:
                 yield Edit(node.lineno, [new], replace=1)
                 break
         else:
-            line = f"from {module} import {', '.join(sorted(missing))}\n"
+            line = f"from {module} import {', '.join(sorted(missing))}"
             yield Edit(_import_position(state.tree), [line])
 
 
@@ -167,12 +188,25 @@ def _import_position(tree):
     return django or after
 
 
+# Directories that a walk doesn't enter: installed packages, caches.
+SKIPPED = {"site-packages", "node_modules", "__pycache__"}
+
+
 def python_files(paths):
+    """
+    Yield the files of paths, and the Python files under its directories,
+    but those under hidden directories (.venv, .git) and SKIPPED.
+    """
     for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.py") if p.is_file())
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for found in sorted(path.rglob("*.py")):
+            parts = found.relative_to(path).parts[:-1]
+            if found.is_file() and not any(
+                part.startswith(".") or part in SKIPPED for part in parts
+            ):
+                yield found
 
 
 def main(paths):
@@ -182,10 +216,11 @@ def main(paths):
     changed = unparsed = undecided = 0
     for path in python_files(paths):
         try:
-            source = path.read_text(encoding="utf-8")
+            # As bytes: the line ends stay as they are.
+            source = path.read_bytes().decode("utf-8")
             fixed, state = fix_source(source, path)
-        except (SyntaxError, UnicodeDecodeError, ValueError) as e:
-            print(f"{path}: not fixed, can't parse it: {e}")
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as e:
+            print(f"{path}: not fixed, can't read or parse it: {e}")
             unparsed += 1
             continue
         for line in state.changes:
@@ -194,10 +229,11 @@ def main(paths):
             print(f"{path}:{line}")
         undecided += len(state.undecided)
         if fixed != source:
-            path.write_text(fixed, encoding="utf-8")
+            path.write_bytes(fixed.encode("utf-8"))
             changed += 1
     print(
         f"{changed} file(s) changed, {undecided} class(es) to decide by hand, "
         f"{unparsed} file(s) not parsed."
     )
-    return 1 if undecided or unparsed else 0
+    # As django-upgrade, non-zero when it changed a file, too.
+    return 1 if changed or undecided or unparsed else 0

@@ -26,7 +26,9 @@ to it. series/fix/owners.py writes it.
 """
 
 import ast
+import builtins
 import json
+import sys
 from pathlib import Path
 
 from . import Edit, dotted, register
@@ -38,22 +40,45 @@ SYNC_HELPER, ASYNC_HELPER = "fallback_to_sync_variant", "fallback_to_async_varia
 ALL_PAIRS = {(s, a) for pairs in OWNERS.values() for s, a, _ in pairs}
 
 
+# Modules of Django whose classes declare no variants: their subclasses,
+# such as forms with a save(), are no business of this fixer. A base from
+# elsewhere in Django that owners.json doesn't list is listed.
+NEUTRAL = (
+    "django.apps",
+    "django.conf",
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "django.core.checks",
+    "django.core.exceptions",
+    "django.core.files",
+    "django.core.mail",
+    "django.core.management",
+    "django.core.serializers",
+    "django.db.migrations",
+    "django.dispatch",
+    "django.forms",
+    "django.http",
+    "django.middleware",
+    "django.template",
+    "django.test",
+    "django.urls",
+    "django.utils",
+    "django.views",
+)
+# GeoDjango's models module re-exports Django's.
+ALIASES = {"django.contrib.gis.db.models.": "django.db.models."}
+
+
 @register(ast.ClassDef)
 def fix_class(state, node):
-    pairs = _pairs(state, node, set())
     defined = _defined(node)
+    pairs = _pairs(state, node, set())
+    one_sided = sorted((s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined))
     if pairs is None:
-        one_sided = sorted(
-            (s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined)
-        )
         if one_sided:
-            have = ", ".join(f"{s if s in defined else a}()" for s, a in one_sided)
-            state.undecided.append(
-                f"{node.lineno}: {node.name} overrides {have} and has a base "
-                f"that this fix can't read: if a base declares the variants, "
-                f"state the other one with {SYNC_HELPER} or {ASYNC_HELPER}."
-            )
+            _undecided(state, node, defined, one_sided, "has a base that it can't read")
         return
+    conditional = _conditional(node)
     for sync, async_, optional in sorted(pairs):
         for have, missing, helper in (
             (sync, async_, SYNC_HELPER),
@@ -64,15 +89,70 @@ def fix_class(state, node):
             if have == sync and optional:
                 continue
             statement = defined[have]
-            if _states_fallback(statement) or _names(statement, missing):
+            if _states_fallback(statement) or _runs(statement, missing):
                 continue
-            indent = " " * node.body[0].col_offset
-            line = f"{indent}{missing} = {helper}\n"
-            yield Edit(_end(node, statement, have), ["\n", line])
+            reason = None
+            if conditional & {have, missing}:
+                reason = "defines a variant under a condition"
+            elif _in_bases(state, node, {have, missing}):
+                reason = "has a base in this file that defines a variant"
+            elif node.body[0].lineno == node.lineno:
+                reason = "is written on one line"
+            if reason:
+                _undecided(state, node, defined, [(sync, async_)], reason)
+                continue
+            line = f"{_indent(state, node)}{missing} = {helper}"
+            yield Edit(_end(node, statement, have), ["", line])
             state.needed[HELPERS].add(helper)
             state.changes.append(
                 f"{node.lineno}: {node.name}: added {missing} = {helper}"
             )
+
+
+def _undecided(state, node, defined, pairs, reason):
+    have = ", ".join(f"{s if s in defined else a}()" for s, a in pairs)
+    state.undecided.append(
+        f"{node.lineno}: {node.name} overrides {have} and {reason}: if a base "
+        f"declares the variants, state the other one with {SYNC_HELPER} or "
+        f"{ASYNC_HELPER}, by hand."
+    )
+
+
+def _indent(state, node):
+    """Return the indentation of the class body, as the source writes it."""
+    line = state.lines[node.body[0].lineno - 1]
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _conditional(node):
+    """
+    Return the names that the class body binds under a condition (if, try,
+    with, match), as a variant defined for some Django versions only is.
+    """
+    names = set()
+    for statement in node.body:
+        if isinstance(statement, (ast.If, ast.Try, ast.With, ast.Match)):
+            for inner in ast.walk(statement):
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.add(inner.name)
+                elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+    return names
+
+
+def _in_bases(state, node, names, seen=frozenset()):
+    """Return whether a base of `node` defined in the file defines names."""
+    classes = {n.name: n for n in state.tree.body if isinstance(n, ast.ClassDef)}
+    for base in node.bases:
+        if isinstance(base, ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in classes and base.id not in seen:
+            parent = classes[base.id]
+            if names & (set(_defined(parent)) | _conditional(parent)) or _in_bases(
+                state, parent, names, seen | {base.id}
+            ):
+                return True
+    return False
 
 
 def _end(node, statement, name):
@@ -134,6 +214,9 @@ def _pairs(state, node, seen):
             else:
                 return None
         name = dotted(base, state.imports)
+        for prefix, replacement in ALIASES.items():
+            if name and name.startswith(prefix):
+                name = replacement + name.removeprefix(prefix)
         if name in OWNERS:
             pairs.update((s, a, o) for s, a, o in OWNERS[name])
         elif isinstance(base, ast.Name) and base.id in classes:
@@ -143,13 +226,29 @@ def _pairs(state, node, seen):
             if found is None:
                 return None
             pairs.update(found)
-        elif (isinstance(base, ast.Name) and base.id == "object") or (
-            name and name.startswith(("typing.", "typing_extensions."))
-        ):
+        elif _neutral(base, name):
             continue
-        elif name is None or not name.startswith("django."):
+        else:
             return None
     return pairs
+
+
+def _neutral(base, name):
+    """
+    Return whether a base adds no variants: a builtin such as object or
+    dict, a class of the standard library or of typing, or of a module of
+    Django that declares none.
+    """
+    if isinstance(base, ast.Name) and name is None:
+        return base.id in dir(builtins)
+    if name is None:
+        return False
+    top = name.split(".")[0]
+    return (
+        top in sys.stdlib_module_names
+        or top == "typing_extensions"
+        or name.startswith(tuple(f"{module}." for module in NEUTRAL))
+    )
 
 
 def _states_fallback(statement):
@@ -162,14 +261,34 @@ def _states_fallback(statement):
     )
 
 
-def _names(statement, name):
+def _runs(statement, name):
     """
-    Return whether the statement names the attribute `name`, as
-    sync_to_async(self.save) or getattr(self, "save") do: it runs it itself.
+    Return whether the statement, an override, runs the variant `name`
+    itself, as sync_to_async(self.save), super().asave() or
+    getattr(self, "save") do: through its first argument or super().
     """
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = statement.args.posonlyargs + statement.args.args
+    receivers = {arguments[0].arg} if arguments else set()
     for node in ast.walk(statement):
         if isinstance(node, ast.Attribute) and node.attr == name:
-            return True
-        if isinstance(node, ast.Constant) and node.value == name:
+            value = node.value
+            if (isinstance(value, ast.Name) and value.id in receivers) or (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id == "super"
+            ):
+                return True
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in receivers
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == name
+        ):
             return True
     return False

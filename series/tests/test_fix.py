@@ -14,7 +14,7 @@ def fixed(source):
     return result, state
 
 
-class FixerTests(unittest.TestCase):
+class FixTestCase(unittest.TestCase):
     def assertFixes(self, before, after, changes=1):
         result, state = fixed(before)
         self.assertEqual(result, textwrap.dedent(after))
@@ -29,6 +29,8 @@ class FixerTests(unittest.TestCase):
         self.assertEqual(result, textwrap.dedent(source))
         self.assertEqual(len(state.undecided), undecided)
 
+
+class FixerTests(FixTestCase):
     def test_model(self):
         self.assertFixes(
             '''\
@@ -386,7 +388,7 @@ class FixerTests(unittest.TestCase):
         _, state = fixed(source)
         self.assertEqual([line.split(":")[0] for line in state.undecided], ["5", "10"])
         self.assertIn(
-            "Stamped overrides save() and has a base that this fix can't read",
+            "Stamped overrides save() and has a base that it can't read",
             state.undecided[0],
         )
         self.assertLeavesAlone(source, undecided=2)
@@ -450,6 +452,135 @@ class FixerTests(unittest.TestCase):
         )
 
 
+class ReviewedCasesTests(FixTestCase):
+    """Cases that a review of the fixer found."""
+
+    def test_form_feed_and_tabs(self):
+        # Python doesn't end a line at a form feed; the body is tab-indented.
+        before = (
+            "from django.db import models\n\f\n\n"
+            "class A(models.Model):\n\tdef save(self):\n\t\tpass\n"
+        )
+        after = (
+            "from django.db import models\n"
+            "from django.utils.variants import fallback_to_sync_variant\n\f\n\n"
+            "class A(models.Model):\n\tdef save(self):\n\t\tpass\n\n"
+            "\tasave = fallback_to_sync_variant\n"
+        )
+        self.assertEqual(fix.fix_source(before)[0], after)
+
+    def test_line_ends_stay(self):
+        before = "from django.db import models\r\n\r\n\r\nclass A(models.Model):\r\n"
+        before += "    def save(self):\r\n        pass"
+        result, _ = fix.fix_source(before)
+        self.assertNotIn("\n", result.replace("\r\n", ""))
+        self.assertTrue(result.endswith("    asave = fallback_to_sync_variant\r\n"))
+
+    def test_conditional_variants_and_one_line_classes(self):
+        self.assertLeavesAlone(
+            """\
+            import django
+            from django.db import models
+
+
+            class Versioned(models.QuerySet):
+                if django.VERSION >= (6, 2):
+
+                    async def aget(self, *args, **kwargs):
+                        pass
+
+                def get(self, *args, **kwargs):
+                    pass
+
+
+            class Short(models.Model): save = print
+            """,
+            undecided=2,
+        )
+
+    def test_same_file_bases_with_variants(self):
+        self.assertLeavesAlone(
+            """\
+            from django.db import models
+
+
+            class Base(models.Model):
+                async def asave(self, **kwargs):
+                    await super().asave(**kwargs)
+
+                save = fallback_to_async_variant
+
+
+            class Child(Base):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+            """,
+            undecided=1,
+        )
+
+    def test_names_that_dont_run_the_other_variant(self):
+        self.assertFixes(
+            """\
+            from django.db import models
+
+
+            class Counting(models.QuerySet):
+                async def aupdate(self, **kwargs):
+                    kwargs.update(touched=True)
+                    return await super().aupdate(**kwargs)
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_async_variant
+
+
+            class Counting(models.QuerySet):
+                async def aupdate(self, **kwargs):
+                    kwargs.update(touched=True)
+                    return await super().aupdate(**kwargs)
+
+                update = fallback_to_async_variant
+            """,
+        )
+
+    def test_standard_library_and_geodjango_bases(self):
+        self.assertFixes(
+            """\
+            import logging
+
+            from django.contrib.gis.db import models
+
+
+            class Handler(logging.Handler, dict):
+                def get(self, key):
+                    pass
+
+
+            class Place(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            """\
+            import logging
+
+            from django.contrib.gis.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Handler(logging.Handler, dict):
+                def get(self, key):
+                    pass
+
+
+            class Place(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                asave = fallback_to_sync_variant
+            """,
+        )
+
+
 class OwnersTests(unittest.TestCase):
     def test_table(self):
         owners = variants.OWNERS
@@ -486,14 +617,18 @@ class MainTests(unittest.TestCase):
             )
             bad = root / "app" / "broken.py"
             bad.write_text("class (:\n")
+            hidden = root / ".venv" / "lib" / "models.py"
+            hidden.parent.mkdir(parents=True)
+            hidden.write_text(good.read_text())
             output = io.StringIO()
             with contextlib.redirect_stdout(output):
                 status = fix.main([root])
             self.assertEqual(status, 1)
             self.assertIn("asave = fallback_to_sync_variant", good.read_text())
+            self.assertNotIn("asave", hidden.read_text())
             self.assertEqual(bad.read_text(), "class (:\n")
             printed = output.getvalue()
-            self.assertIn(f"{bad}: not fixed, can't parse it", printed)
+            self.assertIn(f"{bad}: not fixed, can't read or parse it", printed)
             self.assertIn(
                 f"{good}:4: A: added asave = fallback_to_sync_variant", printed
             )
