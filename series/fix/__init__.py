@@ -14,8 +14,10 @@ of them.
 It is static, like django-upgrade: it reads the source without importing
 it, so it needs no settings and runs on any codebase, and each fixer has
 django-upgrade's shape, a function registered for a kind of ast node that
-yields edits at source offsets. What a static reading can't prove, it lists;
-Django's system check (async.W001) names the same classes at run time.
+yields edits at source offsets. What a static reading can't prove, it lists,
+unless the environment names the project's settings (DJANGO_SETTINGS_MODULE):
+then it also imports the project and runs Django's system check, and a class
+that the check names (async.W001) is fixed by what the check found.
 
 The edits insert whole lines, at positions that the ast gives, so the rest of
 a file keeps its bytes: formatting and comments survive.
@@ -23,6 +25,7 @@ a file keeps its bytes: formatting and comments survive.
 
 import ast
 import collections
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +55,11 @@ class State:
     lines: list
     # The dotted name each module-level name stands for, from its imports.
     imports: dict = field(default_factory=dict)
+    # The qualified name of each class statement, as Python names the class.
+    qualnames: dict = field(default_factory=dict)
+    # What the system check found in the file, by qualified name of class,
+    # or None when the project wasn't imported.
+    findings: dict = None
     # Module-level names that the file's fixes import, by module.
     needed: dict = field(default_factory=lambda: collections.defaultdict(set))
     changes: list = field(default_factory=list)
@@ -103,17 +111,37 @@ def dotted(node, imports):
 LINE = re.compile(r"[^\r\n]*(\r\n|\r|\n)|[^\r\n]+$")
 
 
-def fix_source(source, path=Path("<string>")):
-    """Return the fixed source, and the State of the run."""
+def qualnames(node, prefix=""):
+    """Return {class statement: qualified name} for the classes in node."""
+    names = {}
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.ClassDef):
+            names[child] = prefix + child.name
+            names.update(qualnames(child, f"{prefix}{child.name}."))
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.update(qualnames(child, f"{prefix}{child.name}.<locals>."))
+        else:
+            names.update(qualnames(child, prefix))
+    return names
+
+
+def fix_source(source, path=Path("<string>"), findings=None):
+    """
+    Return the fixed source, and the State of the run; findings are what the
+    system check found in the file (see State).
+    """
     tree = ast.parse(source)
     matches = list(LINE.finditer(source))
     lines = [m[0].removesuffix(m[1] or "") for m in matches]
     ends = [m[1] or "" for m in matches]
-    state = State(path, tree, lines, resolve_imports(tree))
+    state = State(path, tree, lines, resolve_imports(tree), qualnames(tree), findings)
     edits = []
     for node in ast.walk(tree):
         for fixer in FIXERS[type(node)]:
             edits.extend(fixer(state, node))
+    # In the file's order.
+    for found in (state.changes, state.undecided):
+        found.sort(key=lambda line: int(line.split(":")[0]))
     if not edits:
         return source, state
     edits.extend(_import_edits(state, lines))
@@ -211,14 +239,30 @@ def python_files(paths):
 
 def main(paths):
     """Fix the files of paths; return the process's exit status."""
-    from . import variants  # NOQA: F401 (registers its fixer)
+    from . import variants  # Registers its fixer.
 
+    if settings := os.environ.get("DJANGO_SETTINGS_MODULE"):
+        findings = variants.check_findings()
+        print(
+            f"Imported the project (DJANGO_SETTINGS_MODULE={settings}): the "
+            f"system check names {sum(map(len, findings.values()))} class(es)."
+        )
+    else:
+        findings = None
+        print(
+            "DJANGO_SETTINGS_MODULE is not set: reading the sources only. Set "
+            "it to have the system check decide about the classes whose bases "
+            "come from other packages."
+        )
     changed = unparsed = undecided = 0
     for path in python_files(paths):
         try:
             # As bytes: the line ends stay as they are.
             source = path.read_bytes().decode("utf-8")
-            fixed, state = fix_source(source, path)
+            found = None
+            if findings is not None:
+                found = findings.get(path.resolve(), {})
+            fixed, state = fix_source(source, path, found)
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as e:
             print(f"{path}: not fixed, can't read or parse it: {e}")
             unparsed += 1

@@ -16,7 +16,8 @@ override that runs the other variant itself (it names it, as
 sync_to_async(self.save) does), the sync variant of an interface (such as a
 cache backend's get(): interfaces may be implemented in the sync variant
 only), and a class with a base that it can't read (imported from outside
-Django, or made by a call): that class is listed, to decide by hand.
+Django, or made by a call): that class is listed, to decide by hand, unless
+the system check, run on the project, names it (see check_findings()).
 
 owners.json lists the classes of the series that declare variants, under
 each module path they can be imported from, with their pairs ([sync, async,
@@ -27,10 +28,13 @@ to it. series/fix/owners.py writes it.
 
 import ast
 import builtins
+import collections
+import inspect
 import json
 import sys
 from pathlib import Path
 
+from .. import SeriesError
 from . import Edit, dotted, register
 
 OWNERS = json.loads(Path(__file__).with_name("owners.json").read_text())
@@ -74,9 +78,25 @@ def fix_class(state, node):
     defined = _defined(node)
     pairs = _pairs(state, node, set())
     one_sided = sorted((s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined))
+    reason = "has a base that it can't read"
+    if pairs is None and state.findings is not None:
+        # The project was imported: the system check's findings decide.
+        found = state.findings.get(state.qualnames[node], [])
+        pairs = _found(found) or None
+        reason += ", and the system check doesn't name it"
+        for name, missing, _ in found:
+            if name not in defined and missing not in defined:
+                _undecided(
+                    state,
+                    node,
+                    {name: None},
+                    [(name, missing)],
+                    "is named by the system check, but its body doesn't define "
+                    "either variant plainly",
+                )
     if pairs is None:
         if one_sided:
-            _undecided(state, node, defined, one_sided, "has a base that it can't read")
+            _undecided(state, node, defined, one_sided, reason)
         return
     conditional = _conditional(node)
     for sync, async_, optional in sorted(pairs):
@@ -107,6 +127,21 @@ def fix_class(state, node):
             state.changes.append(
                 f"{node.lineno}: {node.name}: added {missing} = {helper}"
             )
+
+
+def _found(findings):
+    """
+    Return the pairs, as (sync, async, optional), of the system check's
+    findings on a class.
+    """
+    return {
+        (
+            (defined, missing, False)
+            if helper == SYNC_HELPER
+            else (missing, defined, False)
+        )
+        for defined, missing, helper in findings
+    }
 
 
 def _undecided(state, node, defined, pairs, reason):
@@ -292,3 +327,44 @@ def _runs(statement, name):
         ):
             return True
     return False
+
+
+def check_findings():
+    """
+    Import the project that DJANGO_SETTINGS_MODULE names, run its system
+    checks, and return what async.W001 found: {path of a source file:
+    {qualified name of a class: [(defined, missing, helper)]}}, the class
+    overriding the variant `defined` and not `missing`, and the helper that
+    states the fallback.
+    """
+    try:
+        import django
+        from django.utils.variants import one_sided_overrides
+    except ImportError as e:
+        raise SeriesError(
+            f"Can't import the patched Django ({e}): run the command with the "
+            "project's interpreter, with the series' build of Django installed."
+        )
+    from django.core import checks
+
+    try:
+        django.setup()
+    except Exception as e:
+        raise SeriesError(
+            f"Can't import the project ({type(e).__name__}: {e}): check "
+            "DJANGO_SETTINGS_MODULE, and that the project is on PYTHONPATH."
+        )
+    findings = collections.defaultdict(lambda: collections.defaultdict(list))
+    for message in checks.run_checks(tags=[checks.Tags.async_support]):
+        klass = message.obj
+        if message.id != "async.W001" or not inspect.isclass(klass):
+            continue
+        try:
+            path = Path(inspect.getsourcefile(klass)).resolve()
+        except TypeError:
+            # A class made without a source file.
+            continue
+        for base, defined, missing, helper in one_sided_overrides(klass):
+            if base is klass:
+                findings[path][klass.__qualname__].append((defined, missing, helper))
+    return findings

@@ -1,12 +1,19 @@
 import contextlib
 import io
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import textwrap
 import unittest
 from pathlib import Path
+from unittest import mock
 
-from series import fix
+from series import ROOT, fix, patches
 from series.fix import variants
+
+from . import mkdtemp
 
 
 def fixed(source):
@@ -579,6 +586,197 @@ class ReviewedCasesTests(FixTestCase):
                 asave = fallback_to_sync_variant
             """,
         )
+
+
+class FindingsTests(FixTestCase):
+    """The system check's findings decide about classes of unreadable bases."""
+
+    source = """\
+        from django.db import models
+        from vendor.models import Stamped
+
+
+        class Article(Stamped):
+            def save(self, **kwargs):
+                super().save(**kwargs)
+
+
+        class Outer:
+            class Inner(Stamped):
+                async def adelete(self):
+                    pass
+
+
+        class Serializer(Stamped):
+            def save(self):
+                pass
+        """
+
+    def test_findings_fix_the_classes_they_name(self):
+        findings = {
+            "Article": [("save", "asave", "fallback_to_sync_variant")],
+            "Outer.Inner": [("adelete", "delete", "fallback_to_async_variant")],
+        }
+        result, state = fix.fix_source(textwrap.dedent(self.source), findings=findings)
+        self.assertEqual(
+            result,
+            textwrap.dedent("""\
+            from django.db import models
+            from django.utils.variants import fallback_to_async_variant, fallback_to_sync_variant
+            from vendor.models import Stamped
+
+
+            class Article(Stamped):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+
+                asave = fallback_to_sync_variant
+
+
+            class Outer:
+                class Inner(Stamped):
+                    async def adelete(self):
+                        pass
+
+                    delete = fallback_to_async_variant
+
+
+            class Serializer(Stamped):
+                def save(self):
+                    pass
+            """),  # NOQA: E501
+        )
+        self.assertEqual(len(state.undecided), 1)
+        self.assertIn(
+            "Serializer overrides save() and has a base that it can't read, and "
+            "the system check doesn't name it",
+            state.undecided[0],
+        )
+
+    def test_without_findings_classes_are_listed(self):
+        result, state = fix.fix_source(textwrap.dedent(self.source))
+        self.assertEqual(result, textwrap.dedent(self.source))
+        self.assertEqual(
+            [line.split(":")[0] for line in state.undecided], ["5", "11", "16"]
+        )
+
+    def test_a_finding_on_a_variant_the_body_doesnt_define(self):
+        source = """\
+            from vendor.models import Stamped
+
+
+            class Article(Stamped):
+                if True:
+                    def save(self):
+                        pass
+            """
+        findings = {"Article": [("save", "asave", "fallback_to_sync_variant")]}
+        result, state = fix.fix_source(textwrap.dedent(source), findings=findings)
+        self.assertEqual(result, textwrap.dedent(source))
+        self.assertIn(
+            "Article overrides save() and is named by the system check, but its "
+            "body doesn't define either variant plainly",
+            state.undecided[0],
+        )
+
+    def test_main_says_when_the_settings_are_missing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp, "models.py")
+            path.write_text(textwrap.dedent(self.source))
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output), mock.patch.dict(os.environ):
+                os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+                self.assertEqual(fix.main([tmp]), 1)
+        self.assertIn("DJANGO_SETTINGS_MODULE is not set", output.getvalue())
+
+
+class ProjectTests(unittest.TestCase):
+    """The fix command run on a project, with the patched Django imported."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            import asgiref  # NOQA: F401
+        except ImportError:
+            raise unittest.SkipTest("asgiref isn't installed (tox -e tooling has it)")
+        tmp = tempfile.mkdtemp()
+        cls.addClassCleanup(shutil.rmtree, tmp, True)
+        cls.tree = Path(tmp, "tree")
+        patches.materialize(cls.tree)
+
+    def project(self):
+        root = Path(mkdtemp(self))
+        files = {
+            "settings.py": """\
+                INSTALLED_APPS = ["app"]
+                DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+                """,
+            "vendor/__init__.py": "",
+            "vendor/models.py": """\
+                from django.db import models
+
+
+                class Stamped(models.Model):
+                    class Meta:
+                        abstract = True
+                """,
+            "app/__init__.py": "",
+            "app/models.py": """\
+                from vendor.models import Stamped
+
+
+                class Article(Stamped):
+                    def save(self, **kwargs):
+                        super().save(**kwargs)
+
+                    class Meta:
+                        app_label = "app"
+
+
+                def make():
+                    class Local:
+                        def save(self):
+                            pass
+                """,
+        }
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(textwrap.dedent(text))
+        return root
+
+    def fix(self, root, settings="settings"):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.tree), str(root)])}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        if settings:
+            env["DJANGO_SETTINGS_MODULE"] = settings
+        return subprocess.run(
+            [sys.executable, "-m", "series", "fix", root / "app"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    def test_the_check_decides(self):
+        root = self.project()
+        proc = self.fix(root)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("the system check names 1 class(es)", proc.stdout)
+        self.assertIn("4: Article: added asave = fallback_to_sync_variant", proc.stdout)
+        models = (root / "app" / "models.py").read_text()
+        self.assertIn("asave = fallback_to_sync_variant", models)
+        # Fixed, the project is clean.
+        proc = self.fix(root)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("the system check names 0 class(es)", proc.stdout)
+
+    def test_unimportable_project(self):
+        root = self.project()
+        proc = self.fix(root, settings="missing_settings")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("Can't import the project", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
 
 
 class OwnersTests(unittest.TestCase):
