@@ -28,6 +28,7 @@ suite has new failures, if an equivalence check fails on the patched build,
 or if a package can't be set up.
 """
 
+import collections
 import hashlib
 import json
 import re
@@ -37,6 +38,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import ROOT, SeriesError, testing, upstream
 
@@ -47,6 +49,9 @@ BUILDS = ("stock", "patched")
 EXTRA_BUILDS = {"endstate": ["--config-settings", "series=endstate"]}
 # The PostgreSQL driver of the equivalence checks, in every venv.
 PSYCOPG = "psycopg[binary]==3.2.13"
+# The type checker that the fix command's edits are checked with, in a venv
+# of its own, with the stubs of Django that its users install.
+MYPY = ["mypy==2.4.1", "django-stubs==6.1.2"]
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -74,6 +79,12 @@ class Package:
     no_suite: str = ""
     # The EXTRA_BUILDS that its equivalence checks run on too.
     extra_builds: tuple = ()
+    # The environment that imports its test project, as the commands that
+    # read DJANGO_SETTINGS_MODULE do (formatted as env is), and the
+    # directories of its packages and of its test project's, relative to
+    # the source's top directory: the fix command's run (see Harness.fix).
+    project: dict = field(default_factory=dict)
+    packages: tuple = ()
 
 
 PACKAGES = [
@@ -89,6 +100,12 @@ PACKAGES = [
             "(see README.rst)"
         ),
         extra_builds=("endstate",),
+        project={
+            "DJANGO_SETTINGS_MODULE": "package_settings",
+            "PACKAGE_APPS": "django_async_backend",
+            "PYTHONPATH": "{checks}/suites",
+        },
+        packages=("django_async_backend",),
     ),
     Package(
         "django-model-utils",
@@ -112,6 +129,8 @@ PACKAGES = [
             "POSTGRES_PASSWORD": "{password}",
             "POSTGRES_DB": "postgres",
         },
+        project={"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": "."},
+        packages=("model_utils", "tests"),
     ),
     Package(
         "django-mptt",
@@ -126,6 +145,8 @@ PACKAGES = [
             "python-django-mptt_0.18.orig.tar.gz"
         ),
         sha256="12c3681b631352a2bcc32a13f3053400a4ff95fe71867bd15f58a40bc084f44d",
+        project={"DJANGO_SETTINGS_MODULE": "settings", "PYTHONPATH": ".:tests"},
+        packages=("mptt", "tests/myapp"),
     ),
     Package(
         "django-ordered-model",
@@ -134,6 +155,8 @@ PACKAGES = [
         ["{python}", "-m", "django", "test", "--pythonpath=."]
         + ["--settings=tests.settings"],
         requirements=["djangorestframework==3.18.3"],
+        project={"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": "."},
+        packages=("ordered_model", "tests"),
     ),
     Package(
         "django-polymorphic",
@@ -143,6 +166,12 @@ PACKAGES = [
             "its sdist has no tests (pyproject.toml leaves src/polymorphic/tests "
             "out), nor has any file of the release on the package index"
         ),
+        project={
+            "DJANGO_SETTINGS_MODULE": "package_settings",
+            "PACKAGE_APPS": "polymorphic",
+            "PYTHONPATH": "{checks}/suites",
+        },
+        packages=("src/polymorphic",),
     ),
     Package(
         "django-reversion",
@@ -159,6 +188,8 @@ PACKAGES = [
             "DJANGO_DATABASE_PASSWORD_POSTGRES": "{password}",
             "PGPORT": "{port}",
         },
+        project={"PYTHONPATH": "{checks}/suites:.:tests"},
+        packages=("reversion", "tests/test_app"),
     ),
     Package(
         "django-safedelete",
@@ -166,12 +197,22 @@ PACKAGES = [
         "safedelete_variants",
         ["{python}", "-m", "django", "test", "safedelete.tests", "--pythonpath=."]
         + ["--settings=safedelete.tests.settings"],
+        project={
+            "DJANGO_SETTINGS_MODULE": "safedelete.tests.settings",
+            "PYTHONPATH": ".",
+        },
+        packages=("safedelete",),
     ),
     Package(
         "django-simple-history",
         "3.13.0",
         "simple_history_variants",
         ["{python}", "runtests.py"],
+        project={
+            "DJANGO_SETTINGS_MODULE": "simple_history_settings",
+            "PYTHONPATH": "{checks}/suites:.",
+        },
+        packages=("simple_history",),
     ),
     Package(
         "django-treebeard",
@@ -182,6 +223,8 @@ PACKAGES = [
         runner="pytest",
         requirements=["pytest==8.4.2", "pytest-django==4.11.1"],
         env={"PYTHONPATH": ".", "DATABASE_ENGINE": "sqlite"},
+        project={"DJANGO_SETTINGS_MODULE": "tests.settings"},
+        packages=("treebeard", "tests"),
     ),
 ]
 
@@ -238,19 +281,44 @@ PARSERS = {"unittest": parse_unittest, "pytest": parse_pytest}
 
 
 @dataclass
+class Fix:
+    """What the fix command did to a package's source, and what followed."""
+
+    # Its lines for the classes it changed, and for those it listed.
+    changed: list = field(default_factory=list)
+    listed: list = field(default_factory=list)
+    # Whether a second run changed nothing.
+    idempotent: bool = False
+    # What explicit.py printed, and whether it found nothing.
+    explicit: str = ""
+    clean: bool = False
+    # mypy's errors before and after, without their line numbers.
+    mypy_before: collections.Counter = field(default_factory=collections.Counter)
+    mypy_after: collections.Counter = field(default_factory=collections.Counter)
+
+    def new_mypy_errors(self):
+        return self.mypy_after - self.mypy_before
+
+    def ok(self):
+        return self.idempotent and self.clean and not self.new_mypy_errors()
+
+
+@dataclass
 class Result:
     """A package's suites and equivalence checks, on each build."""
 
     package: Package
+    # On each of BUILDS, and on the patched build after the fix ("fixed").
     suites: dict = field(default_factory=dict)
     # {(build, database): {check: "pass", "fail" or "skip"}}
     checks: dict = field(default_factory=dict)
+    fix: Fix = None
     error: str = ""
 
-    def new_failures(self):
-        if set(self.suites) != set(BUILDS):
+    def new_failures(self, build="patched"):
+        if not {"stock", build} <= set(self.suites):
             return set()
-        return self.suites["patched"].failed - self.suites["stock"].failed
+        return self.suites[build].failed - self.suites["stock"].failed
 
     def failing_checks(self, build, database):
         outcomes = self.checks.get((build, database), {})
@@ -260,6 +328,8 @@ class Result:
         return (
             not self.error
             and not self.new_failures()
+            and not self.new_failures("fixed")
+            and (self.fix is None or self.fix.ok())
             and all(s.reported for s in self.suites.values())
             and all(
                 self.checks.get((build, database)) is not None
@@ -286,6 +356,16 @@ class Harness:
             CHECKS, self.checks, ignore=shutil.ignore_patterns("__pycache__")
         )
         ws.give(self.checks)
+        # The fix command and the stubs of its helpers, for the venvs.
+        self.tool = self.path / "tool"
+        shutil.rmtree(self.tool, ignore_errors=True)
+        for name in ("series", "stubs"):
+            shutil.copytree(
+                ROOT / name,
+                self.tool / name,
+                ignore=shutil.ignore_patterns("__pycache__", "tests"),
+            )
+        ws.give(self.tool)
         self.wheels = {}
         for build in BUILDS:
             self.wheel(build)
@@ -374,7 +454,7 @@ class Harness:
             **{key: value.format(**server) for key, value in dict(extra).items()},
         }
 
-    def suite(self, package, python, source, build):
+    def suite(self, package, python, source, build, env=()):
         """Run the package's suite and return its Suite."""
         command = [
             arg.format(python=python, checks=self.checks) for arg in package.command
@@ -382,7 +462,7 @@ class Harness:
         proc = self.ws.run(
             *command,
             cwd=source,
-            env=self.env(package.env),
+            env=self.env({**package.env, **dict(env)}),
             check=False,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -392,9 +472,7 @@ class Harness:
         if proc.returncode and not suite.failed:
             # Stopped before reporting results, or failed in another way.
             suite.reported = False
-        log = self.path / "logs" / f"{package.name}-{build}.log"
-        log.parent.mkdir(exist_ok=True)
-        log.write_text(proc.stdout)
+        self.log(package, build, proc.stdout)
         return suite
 
     def equivalence(self, package, python, database):
@@ -427,21 +505,136 @@ class Harness:
             for name, outcome in json.loads(results.read_text()).items()
         }
 
+    def install(self, python, *args):
+        self.ws.run(
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--force-reinstall",
+            "--no-deps",
+            *args,
+        )
+
+    def fix(self, package, python, source, result):
+        """
+        Run the fix command on the package's source, with its test project
+        imported (Package.project), then, on the patched build: run it again
+        (it must change nothing), install the fixed source, run the suite
+        with the series' warning as an error, and explicit.py. mypy checks
+        the package's directories before and after.
+        """
+        fix = result.fix = Fix()
+        self.install(python, self.wheel("patched"))
+        env = self.env({**package.env, **package.project})
+        env["PYTHONPATH"] = _path(self.tool, env.get("PYTHONPATH"))
+        fix.mypy_before = self.mypy(source, package.packages)
+        output = self.ws.run(
+            python,
+            "-m",
+            "series",
+            "fix",
+            ".",
+            cwd=source,
+            env=env,
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ).stdout
+        self.log(package, "fix", output)
+        if not re.search(r"^\d+ file\(s\) changed", output, re.M):
+            raise SeriesError(f"The fix command failed on {package.name}:\n{output}")
+        fix.changed = re.findall(r"^\S+:\d+: \w+: added .+$", output, re.M)
+        fix.listed = re.findall(r"^\S+:\d+: \w+ overrides .+$", output, re.M)
+        again = self.ws.run(
+            python,
+            "-m",
+            "series",
+            "fix",
+            ".",
+            cwd=source,
+            env=env,
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ).stdout
+        fix.idempotent = "\n0 file(s) changed" in f"\n{again}"
+        fix.mypy_after = self.mypy(source, package.packages)
+        self.install(python, source)
+        if package.command:
+            testing.say(f"{package.name}: its suite on patched Django, fixed")
+            result.suites["fixed"] = self.suite(
+                package,
+                python,
+                source,
+                "fixed",
+                {
+                    "PYTHONPATH": _path(
+                        "{checks}/warning", package.env.get("PYTHONPATH")
+                    )
+                },
+            )
+        proc = self.ws.run(
+            python,
+            self.checks / "explicit.py",
+            *(Path(directory).name for directory in package.packages),
+            cwd=source,
+            env=env,
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        fix.explicit, fix.clean = proc.stdout, proc.returncode == 0
+        self.log(package, "explicit", proc.stdout)
+
+    def mypy(self, source, directories):
+        """
+        Return mypy's errors on the directories of source, each as (file,
+        message, code), without its line: a Counter.
+        """
+        venv = self.path / "venvs" / "-".join(MYPY).replace("==", "-")
+        if not (venv / "bin" / "python").exists():
+            testing.say(f"Creating the venv {venv}")
+            self.ws.run(self.python, "-m", "venv", venv)
+            self.ws.run(
+                venv / "bin" / "python", "-m", "pip", "install", "--quiet", *MYPY
+            )
+        proc = self.ws.run(
+            venv / "bin" / "python",
+            "-m",
+            "mypy",
+            "--no-incremental",
+            "--no-error-summary",
+            f"--config-file={self.checks / 'mypy.ini'}",
+            *directories,
+            cwd=source,
+            env={**self.ws.env, "MYPYPATH": str(self.tool / "stubs")},
+            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if proc.returncode not in (0, 1):
+            raise SeriesError(f"mypy failed on {source}:\n{proc.stdout[-2000:]}")
+        return collections.Counter(
+            re.findall(r"^([^:\n]+):\d+: error: (.*)$", proc.stdout, re.M)
+        )
+
+    def log(self, package, name, text):
+        log = self.path / "logs" / f"{package.name}-{name}.log"
+        log.parent.mkdir(exist_ok=True)
+        log.write_text(text)
+
     def run(self, package):
         result = Result(package)
         try:
             python, source = self.prepare(package)
             for build in (*BUILDS, *package.extra_builds):
-                self.ws.run(
-                    python,
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--force-reinstall",
-                    "--no-deps",
-                    self.wheel(build),
-                )
+                self.install(python, self.wheel(build))
                 if package.command and build in BUILDS:
                     testing.say(f"{package.name}: its suite on {build} Django")
                     result.suites[build] = self.suite(package, python, source, build)
@@ -453,9 +646,17 @@ class Harness:
                     result.checks[build, database] = self.equivalence(
                         package, python, database
                     )
+            if package.packages:
+                testing.say(f"{package.name}: the fix command on its source")
+                self.fix(package, python, source, result)
         except (subprocess.CalledProcessError, OSError, SeriesError) as e:
             result.error = str(e)
         return result
+
+
+def _path(*entries):
+    """Return a PYTHONPATH of the entries that aren't None."""
+    return ":".join(str(entry) for entry in entries if entry is not None)
 
 
 def _sha256(path):
@@ -523,9 +724,46 @@ def report(results):
                     row.append(str(len(result.failing_checks(build, database))))
         rows.append(row)
     _table(rows)
+    print()
+    print(
+        "The fix command on the packages' sources, then on the patched build: "
+        "the suite with the warning as an error, explicit.py, and mypy:"
+    )
+    rows = [
+        ("package", "changed", "listed", "again", "suite", "new", "explicit")
+        + ("mypy before", "after", "new")
+    ]
+    for result in results:
+        if (fix := result.fix) is None:
+            continue
+        fixed = result.suites.get("fixed")
+        rows.append(
+            (
+                result.package.name,
+                str(len(fix.changed)),
+                str(len(fix.listed)),
+                "no change" if fix.idempotent else "changed",
+                _failed(fixed) if fixed else "-",
+                str(len(result.new_failures("fixed"))) if fixed else "-",
+                "clean" if fix.clean else "not clean",
+                str(sum(fix.mypy_before.values())),
+                str(sum(fix.mypy_after.values())),
+                str(sum(fix.new_mypy_errors().values())),
+            )
+        )
+    _table(rows)
     for result in results:
         for test in sorted(result.new_failures()):
             print(f"New failure: {result.package.name}: {test}")
+        for test in sorted(result.new_failures("fixed")):
+            print(f"New failure once fixed: {result.package.name}: {test}")
+        if fix := result.fix:
+            for line in fix.changed + fix.listed:
+                print(f"Fix command: {result.package.name}: {line}")
+            for (path, message), n in fix.new_mypy_errors().items():
+                print(f"New mypy error: {result.package.name}: {path}: {message}")
+            if not fix.clean:
+                print(f"explicit.py: {result.package.name}:\n{fix.explicit}")
         for build in builds:
             for database in DATABASES:
                 for check in result.failing_checks(build, database):

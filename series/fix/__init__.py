@@ -242,10 +242,11 @@ def main(paths):
     from . import variants  # Registers its fixer.
 
     if settings := os.environ.get("DJANGO_SETTINGS_MODULE"):
-        findings = variants.check_findings()
+        findings, imported = variants.check_findings(python_files(paths))
         print(
-            f"Imported the project (DJANGO_SETTINGS_MODULE={settings}): the "
-            f"system check names {sum(map(len, findings.values()))} class(es)."
+            f"Imported the project (DJANGO_SETTINGS_MODULE={settings}) and "
+            f"{imported} module(s) of the paths: the system check names "
+            f"{sum(map(len, findings.values()))} class(es)."
         )
     else:
         findings = None

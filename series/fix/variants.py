@@ -29,6 +29,7 @@ to it. series/fix/owners.py writes it.
 import ast
 import builtins
 import collections
+import importlib
 import inspect
 import json
 import sys
@@ -329,13 +330,15 @@ def _runs(statement, name):
     return False
 
 
-def check_findings():
+def check_findings(files):
     """
-    Import the project that DJANGO_SETTINGS_MODULE names, run its system
+    Import the project that DJANGO_SETTINGS_MODULE names and the modules of
+    files that it can import (those of packages on sys.path, so that classes
+    defined outside models modules, such as in tests, exist), run the system
     checks, and return what async.W001 found: {path of a source file:
     {qualified name of a class: [(defined, missing, helper)]}}, the class
     overriding the variant `defined` and not `missing`, and the helper that
-    states the fallback.
+    states the fallback; and how many modules were imported.
     """
     try:
         import django
@@ -354,6 +357,14 @@ def check_findings():
             f"Can't import the project ({type(e).__name__}: {e}): check "
             "DJANGO_SETTINGS_MODULE, and that the project is on PYTHONPATH."
         )
+    imported = 0
+    for name in filter(None, map(_module_name, files)):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            # Another project's module, or an optional dependency's.
+            continue
+        imported += 1
     findings = collections.defaultdict(lambda: collections.defaultdict(list))
     for message in checks.run_checks(tags=[checks.Tags.async_support]):
         klass = message.obj
@@ -367,4 +378,24 @@ def check_findings():
         for base, defined, missing, helper in one_sided_overrides(klass):
             if base is klass:
                 findings[path][klass.__qualname__].append((defined, missing, helper))
-    return findings
+    return findings, imported
+
+
+def _module_name(path):
+    """
+    Return the dotted name that the module at path is imported by, or None
+    if it isn't in a package on sys.path (a script, such as setup.py).
+    """
+    path = Path(path).resolve()
+    if path.name == "__main__.py" or not (path.parent / "__init__.py").exists():
+        return None
+    for entry in sys.path:
+        root = Path(entry or ".").resolve()
+        if path.is_relative_to(root):
+            parts = path.relative_to(root).with_suffix("").parts
+            if all(
+                (root.joinpath(*parts[:i]) / "__init__.py").exists()
+                for i in range(1, len(parts))
+            ) and all(part.isidentifier() for part in parts):
+                return ".".join(parts).removesuffix(".__init__")
+    return None

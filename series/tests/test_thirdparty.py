@@ -1,4 +1,5 @@
 import ast
+import collections
 import contextlib
 import io
 import re
@@ -159,6 +160,60 @@ class ExtraBuildTests(unittest.TestCase):
         self.assertIn(
             "Fails on endstate postgresql: django-example: Tests.test_save", lines
         )
+
+
+class FixTests(unittest.TestCase):
+    def fixed(self, failed=(), **kwargs):
+        r = result(stock_failed={"a"}, patched_failed={"a"})
+        r.suites["fixed"] = thirdparty.Suite(10, {"a", *failed}, True)
+        fix = {"idempotent": True, "clean": True, **kwargs}
+        r.fix = thirdparty.Fix(["models.py:4: A: added asave = ..."], [], **fix)
+        return r
+
+    def test_ok(self):
+        self.assertIs(self.fixed().ok(), True)
+
+    def test_new_failure_once_fixed(self):
+        r = self.fixed(failed={"b"})
+        self.assertEqual(r.new_failures("fixed"), {"b"})
+        self.assertIs(r.ok(), False)
+
+    def test_second_run_that_changes_is_not_ok(self):
+        self.assertIs(self.fixed(idempotent=False).ok(), False)
+
+    def test_explicit_finding_something_is_not_ok(self):
+        self.assertIs(self.fixed(clean=False).ok(), False)
+
+    def test_new_mypy_error_is_not_ok(self):
+        before = collections.Counter({("models.py", "error one"): 2})
+        self.assertIs(self.fixed(mypy_before=before, mypy_after=before).ok(), True)
+        after = before + collections.Counter({("models.py", "error one"): 1})
+        r = self.fixed(mypy_before=before, mypy_after=after)
+        self.assertEqual(r.fix.new_mypy_errors(), {("models.py", "error one"): 1})
+        self.assertIs(r.ok(), False)
+
+    def test_report(self):
+        r = self.fixed(failed={"b"}, clean=False, explicit="async.W001 ...")
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            thirdparty.report([r])
+        lines = output.getvalue().splitlines()
+        self.assertRegex(
+            lines[11],
+            r"^django-example\s+1\s+0\s+no change\s+2\s+1\s+not clean\s+0\s+0\s+0$",
+        )
+        self.assertIn("New failure once fixed: django-example: b", lines)
+        self.assertIn(
+            "Fix command: django-example: models.py:4: A: added asave = ...", lines
+        )
+        self.assertIn("async.W001 ...", lines)
+
+    def test_each_package_names_its_project_and_directories(self):
+        for package in thirdparty.PACKAGES:
+            with self.subTest(package=package.name):
+                env = {**package.env, **package.project}
+                self.assertIn("DJANGO_SETTINGS_MODULE", env)
+                self.assertNotEqual(package.packages, ())
 
 
 class FindSdistTests(unittest.TestCase):
