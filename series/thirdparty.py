@@ -579,10 +579,11 @@ class Harness:
             )
         proc = self.ws.run(
             python,
-            self.checks / "explicit.py",
+            "-m",
+            "explicit",
             *(Path(directory).name for directory in package.packages),
             cwd=source,
-            env=env,
+            env={**env, "PYTHONPATH": _path(self.checks / "fixed", env["PYTHONPATH"])},
             check=False,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -78,29 +78,22 @@ ALIASES = {"django.contrib.gis.db.models.": "django.db.models."}
 def fix_class(state, node):
     defined = _defined(node)
     pairs = _pairs(state, node, set())
-    one_sided = sorted((s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined))
-    reason = "has a base that it can't read"
-    if pairs is None and state.findings is not None:
-        # The project was imported: the system check's findings decide.
+    # What the system check found on the class, if the project was imported.
+    found = None
+    if state.findings is not None:
         found = state.findings.get(state.qualnames[node], [])
-        pairs = _found(found) or None
-        reason += ", and the system check doesn't name it"
-        for name, missing, _ in found:
-            if name not in defined and missing not in defined:
-                _undecided(
-                    state,
-                    node,
-                    {name: None},
-                    [(name, missing)],
-                    "is named by the system check, but its body doesn't define "
-                    "either variant plainly",
-                )
-    if pairs is None:
+    if pairs is None and not found:
+        one_sided = [(s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined)]
         if one_sided:
-            _undecided(state, node, defined, one_sided, reason)
+            reason = "has a base that it can't read"
+            if found is not None:
+                reason += ", and the system check doesn't name it"
+            _undecided(state, node, defined, sorted(one_sided), reason)
         return
     conditional = _conditional(node)
-    for sync, async_, optional in sorted(pairs):
+    # The names of variants that it stated, or listed.
+    done = set()
+    for sync, async_, optional in sorted(pairs or ()):
         for have, missing, helper in (
             (sync, async_, SYNC_HELPER),
             (async_, sync, ASYNC_HELPER),
@@ -112,37 +105,48 @@ def fix_class(state, node):
             statement = defined[have]
             if _states_fallback(statement) or _runs(statement, missing):
                 continue
-            reason = None
-            if conditional & {have, missing}:
-                reason = "defines a variant under a condition"
-            elif _in_bases(state, node, {have, missing}):
-                reason = "has a base in this file that defines a variant"
-            elif node.body[0].lineno == node.lineno:
-                reason = "is written on one line"
+            done.add(missing)
+            reason = _why_not(state, node, conditional, {have, missing})
             if reason:
                 _undecided(state, node, defined, [(sync, async_)], reason)
                 continue
-            line = f"{_indent(state, node)}{missing} = {helper}"
-            yield Edit(_end(node, statement, have), ["", line])
-            state.needed[HELPERS].add(helper)
-            state.changes.append(
-                f"{node.lineno}: {node.name}: added {missing} = {helper}"
-            )
+            yield _state(state, node, _end(node, statement, have), missing, helper)
+    # Then what the check found and the source doesn't show: an override
+    # behind a base that it can't read, or one that a package sets on the
+    # class at run time.
+    for have, missing, helper in found or ():
+        if missing in done or missing in defined:
+            continue
+        done.add(missing)
+        reason = _why_not(state, node, conditional, {have, missing})
+        if reason:
+            _undecided(state, node, {have: None}, [(have, missing)], reason)
+            continue
+        if have in defined:
+            after = _end(node, defined[have], have)
+        else:
+            after = node.body[-1].end_lineno
+        yield _state(state, node, after, missing, helper, " (async.W001)")
 
 
-def _found(findings):
-    """
-    Return the pairs, as (sync, async, optional), of the system check's
-    findings on a class.
-    """
-    return {
-        (
-            (defined, missing, False)
-            if helper == SYNC_HELPER
-            else (missing, defined, False)
-        )
-        for defined, missing, helper in findings
-    }
+def _why_not(state, node, conditional, names):
+    """Return why the fallback of one of names can't be stated, or None."""
+    if conditional & names:
+        return "defines a variant under a condition"
+    if _in_bases(state, node, names):
+        return "has a base in this file that defines a variant"
+    if node.body[0].lineno == node.lineno:
+        return "is written on one line"
+    return None
+
+
+def _state(state, node, after, missing, helper, note=""):
+    """Return the Edit that states a fallback, after line `after`."""
+    state.needed[HELPERS].add(helper)
+    state.changes.append(
+        f"{node.lineno}: {node.name}: added {missing} = {helper}{note}"
+    )
+    return Edit(after, ["", f"{_indent(state, node)}{missing} = {helper}"])
 
 
 def _undecided(state, node, defined, pairs, reason):
@@ -366,10 +370,12 @@ def check_findings(files):
             continue
         imported += 1
     findings = collections.defaultdict(lambda: collections.defaultdict(list))
-    for message in checks.run_checks(tags=[checks.Tags.async_support]):
-        klass = message.obj
-        if message.id != "async.W001" or not inspect.isclass(klass):
-            continue
+    named = {
+        message.obj
+        for message in checks.run_checks(tags=[checks.Tags.async_support])
+        if message.id == "async.W001" and inspect.isclass(message.obj)
+    }
+    for klass in named:
         try:
             path = Path(inspect.getsourcefile(klass)).resolve()
         except TypeError:

@@ -660,7 +660,58 @@ class FindingsTests(FixTestCase):
             [line.split(":")[0] for line in state.undecided], ["5", "11", "16"]
         )
 
-    def test_a_finding_on_a_variant_the_body_doesnt_define(self):
+    def test_a_finding_on_a_variant_set_at_run_time(self):
+        # A package sets refresh_from_db() on the class when it's created:
+        # the check names it, the line goes at the end of the class body.
+        findings = {
+            "Tracked": [
+                ("save", "asave", "fallback_to_sync_variant"),
+                ("refresh_from_db", "arefresh_from_db", "fallback_to_sync_variant"),
+            ]
+        }
+        result, state = fix.fix_source(
+            textwrap.dedent("""\
+            from django.db import models
+
+
+            class Tracked(models.Model):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+
+                class Meta:
+                    pass
+            """),
+            findings=findings,
+        )
+        self.assertEqual(
+            result,
+            textwrap.dedent("""\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Tracked(models.Model):
+                def save(self, **kwargs):
+                    super().save(**kwargs)
+
+                asave = fallback_to_sync_variant
+
+                class Meta:
+                    pass
+
+                arefresh_from_db = fallback_to_sync_variant
+            """),
+        )
+        self.assertEqual(
+            state.changes,
+            [
+                "4: Tracked: added asave = fallback_to_sync_variant",
+                "4: Tracked: added arefresh_from_db = fallback_to_sync_variant "
+                "(async.W001)",
+            ],
+        )
+
+    def test_a_finding_on_a_conditional_variant(self):
         source = """\
             from vendor.models import Stamped
 
@@ -674,8 +725,7 @@ class FindingsTests(FixTestCase):
         result, state = fix.fix_source(textwrap.dedent(source), findings=findings)
         self.assertEqual(result, textwrap.dedent(source))
         self.assertIn(
-            "Article overrides save() and is named by the system check, but its "
-            "body doesn't define either variant plainly",
+            "Article overrides save() and defines a variant under a condition",
             state.undecided[0],
         )
 

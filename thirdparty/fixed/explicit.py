@@ -2,7 +2,7 @@
 What the fix command leaves: run with the settings of a package's test
 project,
 
-    python explicit.py PACKAGE...
+    python -m explicit PACKAGE...
 
 it sets Django up, makes the series' deprecation warning an error, imports
 every module of the named packages, and runs the system checks. It prints
