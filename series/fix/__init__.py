@@ -25,8 +25,10 @@ a file keeps its bytes: formatting and comments survive.
 
 import ast
 import collections
+import io
 import os
 import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,20 +81,46 @@ class Edit:
 
 
 def resolve_imports(tree):
-    """Return {name: dotted name} for the names that tree's imports bind."""
+    """
+    Return {name: dotted name} for the names that the module-level imports
+    of tree bind, where it can tell: a name that is bound under a condition
+    (if TYPE_CHECKING, try) or bound again to something else stands for
+    None.
+    """
     names = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    names[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    names[top] = top
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in tree.body:
+        for inner in _outside_functions(node):
+            for name, target in _bound(inner):
+                if inner is not node or names.get(name, target) != target:
+                    target = None
+                names[name] = target
     return names
+
+
+def _outside_functions(node):
+    """Yield node and the nodes under it, but in functions and classes."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _outside_functions(child)
+
+
+def _bound(node):
+    """Yield (name, dotted name or None) for the names an import binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                yield alias.asname, alias.name
+            else:
+                top = alias.name.split(".")[0]
+                yield top, top
+    elif isinstance(node, ast.ImportFrom):
+        for alias in node.names:
+            target = None
+            if node.module and not node.level:
+                target = f"{node.module}.{alias.name}"
+            yield alias.asname or alias.name, target
 
 
 def dotted(node, imports):
@@ -193,7 +221,8 @@ def _import_edits(state, lines):
 def _import_position(tree):
     """
     Return the line after which a module-level import of Django goes: after
-    the last of Django's, or else after the last import.
+    the last of Django's, or else after the last import, or else before the
+    first statement (after a shebang, an encoding line, a licence).
     """
     after = django = 0
     for node in tree.body:
@@ -212,59 +241,71 @@ def _import_position(tree):
             # The module's docstring.
             after = node.end_lineno
         else:
+            if after == 0:
+                first = getattr(node, "decorator_list", None) or [node]
+                after = min(n.lineno for n in first) - 1
             break
     return django or after
 
 
 # Directories that a walk doesn't enter: installed packages, caches.
-SKIPPED = {"site-packages", "node_modules", "__pycache__"}
+SKIPPED = {"site-packages", "dist-packages", "node_modules", "__pycache__"}
 
 
 def python_files(paths):
     """
     Yield the files of paths, and the Python files under its directories,
-    but those under hidden directories (.venv, .git) and SKIPPED.
+    but those under hidden directories (.venv, .git) and SKIPPED; each once.
     """
+    seen = set()
     for path in map(Path, paths):
-        if not path.is_dir():
-            yield path
-            continue
-        for found in sorted(path.rglob("*.py")):
-            parts = found.relative_to(path).parts[:-1]
-            if found.is_file() and not any(
-                part.startswith(".") or part in SKIPPED for part in parts
-            ):
-                yield found
+        if path.is_dir():
+            found = [
+                found
+                for found in sorted(path.rglob("*.py"))
+                if found.is_file()
+                and not any(
+                    part.startswith(".") or part in SKIPPED
+                    for part in found.relative_to(path).parts[:-1]
+                )
+            ]
+        else:
+            found = [path]
+        for file in found:
+            if (key := file.resolve()) not in seen:
+                seen.add(key)
+                yield file
 
 
 def main(paths):
     """Fix the files of paths; return the process's exit status."""
-    from . import variants  # Registers its fixer.
+    from . import variants  # NOQA: F401 (registers its fixer)
 
+    files = list(python_files(paths))
+    project = None
     if settings := os.environ.get("DJANGO_SETTINGS_MODULE"):
-        findings, imported = variants.check_findings(python_files(paths))
-        print(
-            f"Imported the project (DJANGO_SETTINGS_MODULE={settings}) and "
-            f"{imported} module(s) of the paths: the system check names "
-            f"{sum(map(len, findings.values()))} class(es)."
-        )
+        from .project import Project
+
+        print(f"Importing the project: DJANGO_SETTINGS_MODULE={settings}.")
+        project = Project.load(files)
+        for line in project.report():
+            print(line)
     else:
-        findings = None
         print(
             "DJANGO_SETTINGS_MODULE is not set: reading the sources only. Set "
             "it to have the system check decide about the classes whose bases "
             "come from other packages."
         )
     changed = unparsed = undecided = 0
-    for path in python_files(paths):
+    for path in files:
         try:
-            # As bytes: the line ends stay as they are.
-            source = path.read_bytes().decode("utf-8")
-            found = None
-            if findings is not None:
-                found = findings.get(path.resolve(), {})
-            fixed, state = fix_source(source, path, found)
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as e:
+            # As bytes, in the file's encoding: the line ends, a BOM stay.
+            data = path.read_bytes()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            source = data.decode(encoding)
+            findings = None if project is None else project.findings(path)
+            fixed, state = fix_source(source, path, findings)
+        except (OSError, SyntaxError, UnicodeError, ValueError) as e:
             print(f"{path}: not fixed, can't read or parse it: {e}")
             unparsed += 1
             continue
@@ -274,7 +315,7 @@ def main(paths):
             print(f"{path}:{line}")
         undecided += len(state.undecided)
         if fixed != source:
-            path.write_bytes(fixed.encode("utf-8"))
+            path.write_bytes(fixed.encode(encoding))
             changed += 1
     print(
         f"{changed} file(s) changed, {undecided} class(es) to decide by hand, "

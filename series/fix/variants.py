@@ -11,13 +11,19 @@ override, and its import:
 
         asave = fallback_to_sync_variant
 
-It leaves alone a class that defines both variants (a fallback counts), an
+The line changes nothing that runs: the other variant runs the override
+through an automatic fallback already, and the line makes it explicit. So
+it leaves alone a class that defines both variants (a fallback counts), an
 override that runs the other variant itself (it names it, as
-sync_to_async(self.save) does), the sync variant of an interface (such as a
-cache backend's get(): interfaces may be implemented in the sync variant
-only), and a class with a base that it can't read (imported from outside
-Django, or made by a call): that class is listed, to decide by hand, unless
-the system check, run on the project, names it (see check_findings()).
+sync_to_async(self.save) does), a disabled method (delete = None), and the
+overrides of an interface's variants (a cache, session or task backend, an
+auth backend): its async variant runs an override of the sync one as it
+always has, and its sync variant doesn't run an override of the async one,
+so that stating a fallback there would change what runs; it lists the
+latter. It lists too a class with a base that it can't read (imported from
+outside Django, or made by a call), to decide by hand, unless the project
+was imported and the class found (see series/fix/project.py): then the
+system check's own function decides.
 
 owners.json lists the classes of the series that declare variants, under
 each module path they can be imported from, with their pairs ([sync, async,
@@ -28,14 +34,10 @@ to it. series/fix/owners.py writes it.
 
 import ast
 import builtins
-import collections
-import importlib
-import inspect
 import json
 import sys
 from pathlib import Path
 
-from .. import SeriesError
 from . import Edit, dotted, register
 
 OWNERS = json.loads(Path(__file__).with_name("owners.json").read_text())
@@ -45,31 +47,6 @@ SYNC_HELPER, ASYNC_HELPER = "fallback_to_sync_variant", "fallback_to_async_varia
 ALL_PAIRS = {(s, a) for pairs in OWNERS.values() for s, a, _ in pairs}
 
 
-# Modules of Django whose classes declare no variants: their subclasses,
-# such as forms with a save(), are no business of this fixer. A base from
-# elsewhere in Django that owners.json doesn't list is listed.
-NEUTRAL = (
-    "django.apps",
-    "django.conf",
-    "django.contrib.admin",
-    "django.contrib.messages",
-    "django.core.checks",
-    "django.core.exceptions",
-    "django.core.files",
-    "django.core.mail",
-    "django.core.management",
-    "django.core.serializers",
-    "django.db.migrations",
-    "django.dispatch",
-    "django.forms",
-    "django.http",
-    "django.middleware",
-    "django.template",
-    "django.test",
-    "django.urls",
-    "django.utils",
-    "django.views",
-)
 # GeoDjango's models module re-exports Django's.
 ALIASES = {"django.contrib.gis.db.models.": "django.db.models."}
 
@@ -77,66 +54,112 @@ ALIASES = {"django.contrib.gis.db.models.": "django.db.models."}
 @register(ast.ClassDef)
 def fix_class(state, node):
     defined = _defined(node)
-    pairs = _pairs(state, node, set())
-    # What the system check found on the class, if the project was imported.
-    found = None
     if state.findings is not None:
-        found = state.findings.get(state.qualnames[node], [])
-    if pairs is None and not found:
-        one_sided = [(s, a) for s, a in ALL_PAIRS if (s in defined) != (a in defined)]
+        found = state.findings.get(state.qualnames[node])
+        if found is not None:
+            # The project was imported and the class found: the check decides.
+            yield from _fix_found(state, node, defined, found)
+            return
+    pairs = _pairs(state, node, set())
+    if pairs is None:
+        methods = {
+            n for n, statement in defined.items() if _overrides(state, statement)
+        }
+        one_sided = [
+            (s, a)
+            for s, a in ALL_PAIRS
+            if {s, a} & methods and not {s, a} <= set(defined)
+        ]
         if one_sided:
-            reason = "has a base that it can't read"
-            if found is not None:
-                reason += ", and the system check doesn't name it"
-            _undecided(state, node, defined, sorted(one_sided), reason)
+            _undecided(state, node, defined, sorted(one_sided), UNREADABLE)
         return
     conditional = _conditional(node)
-    # The names of variants that it stated, or listed.
-    done = set()
-    for sync, async_, optional in sorted(pairs or ()):
+    for sync, async_, optional in sorted(pairs):
         for have, missing, helper in (
             (sync, async_, SYNC_HELPER),
             (async_, sync, ASYNC_HELPER),
         ):
+            if have not in defined and have in conditional:
+                if not ({missing} & (set(defined) | conditional)) and not (
+                    optional and have == sync
+                ):
+                    _undecided(
+                        state,
+                        node,
+                        {have: None},
+                        [(sync, async_)],
+                        _why_not(state, node, conditional, {have}),
+                    )
+                continue
             if have not in defined or missing in defined:
                 continue
-            if have == sync and optional:
-                continue
             statement = defined[have]
-            if _states_fallback(statement) or _runs(statement, missing):
+            if (
+                not _overrides(state, statement)
+                or _runs(statement, missing)
+                or (optional and have == sync)
+            ):
                 continue
-            done.add(missing)
-            reason = _why_not(state, node, conditional, {have, missing})
+            reason = INTERFACE if optional else None
+            reason = reason or _why_not(state, node, conditional, {have, missing})
             if reason:
                 _undecided(state, node, defined, [(sync, async_)], reason)
                 continue
-            yield _state(state, node, _end(node, statement, have), missing, helper)
-    # Then what the check found and the source doesn't show: an override
-    # behind a base that it can't read, or one that a package sets on the
-    # class at run time.
-    for have, missing, helper in found or ():
-        if missing in done or missing in defined:
+            yield _state(
+                state, node, _end(state, node, statement, have), missing, helper
+            )
+
+
+# Why a class is listed rather than fixed.
+UNREADABLE = (
+    f"has a base that it can't read: if a base declares the variants, state "
+    f"the other one with {SYNC_HELPER} or {ASYNC_HELPER}, by hand"
+)
+INTERFACE = (
+    "the sync variant of its interface doesn't run that override: stating the "
+    "fallback would change what runs, so define the sync variant, or state "
+    "the fallback if it should run the override"
+)
+
+
+def _fix_found(state, node, defined, found):
+    """
+    Yield the edits that state the fallbacks that the system check's
+    function, one_sided_overrides(), found missing on the class: after the
+    override, or at the end of the body where a package sets it at run time.
+    """
+    conditional = _conditional(node)
+    edits = []
+    for have, missing, helper, optional, note in sorted(found):
+        if missing in defined:
             continue
-        done.add(missing)
-        reason = _why_not(state, node, conditional, {have, missing})
+        reason = INTERFACE if optional else None
+        if not reason:
+            reason = _why_not(state, node, conditional, {have, missing}, False)
         if reason:
             _undecided(state, node, {have: None}, [(have, missing)], reason)
             continue
         if have in defined:
-            after = _end(node, defined[have], have)
+            after = _end(state, node, defined[have], have)
         else:
-            after = node.body[-1].end_lineno
-        yield _state(state, node, after, missing, helper, " (async.W001)")
+            after = _comments_after(state, node, node.body[-1].end_lineno)
+        edits.append((after, missing, helper, note))
+    # In the order of the lines.
+    for after, missing, helper, note in sorted(edits):
+        yield _state(state, node, after, missing, helper, note)
 
 
-def _why_not(state, node, conditional, names):
-    """Return why the fallback of one of names can't be stated, or None."""
+def _why_not(state, node, conditional, names, in_bases=True):
+    """Return why the fallback of a pair of names can't be stated, or None."""
     if conditional & names:
-        return "defines a variant under a condition"
-    if _in_bases(state, node, names):
-        return "has a base in this file that defines a variant"
+        return "defines a variant under a condition: state the other one by hand"
+    if in_bases and _in_bases(state, node, names):
+        return (
+            "has a base in this file that defines a variant: state the other "
+            "one by hand, where it belongs"
+        )
     if node.body[0].lineno == node.lineno:
-        return "is written on one line"
+        return "is written on one line: state the other one by hand"
     return None
 
 
@@ -151,11 +174,7 @@ def _state(state, node, after, missing, helper, note=""):
 
 def _undecided(state, node, defined, pairs, reason):
     have = ", ".join(f"{s if s in defined else a}()" for s, a in pairs)
-    state.undecided.append(
-        f"{node.lineno}: {node.name} overrides {have} and {reason}: if a base "
-        f"declares the variants, state the other one with {SYNC_HELPER} or "
-        f"{ASYNC_HELPER}, by hand."
-    )
+    state.undecided.append(f"{node.lineno}: {node.name} overrides {have} and {reason}.")
 
 
 def _indent(state, node):
@@ -195,11 +214,11 @@ def _in_bases(state, node, names, seen=frozenset()):
     return False
 
 
-def _end(node, statement, name):
+def _end(state, node, statement, name):
     """
     Return the last line of `statement` in the class body `node`, and of the
     statements after it that set attributes of `name`, such as
-    delete.alters_data = True.
+    delete.alters_data = True, and of the comments indented under it.
     """
     end = statement.end_lineno
     for after in node.body[node.body.index(statement) + 1 :]:
@@ -214,6 +233,23 @@ def _end(node, statement, name):
         ):
             break
         end = after.end_lineno
+    return _comments_after(state, node, end)
+
+
+def _comments_after(state, node, end):
+    """
+    Return the last line of the comments after line `end` that are indented
+    under the class body, which belong to what ends there.
+    """
+    indent = len(_indent(state, node))
+    while end < len(state.lines):
+        line = state.lines[end]
+        if (
+            not line.lstrip().startswith("#")
+            or len(line) - len(line.lstrip()) <= indent
+        ):
+            break
+        end += 1
     return end
 
 
@@ -276,132 +312,92 @@ def _pairs(state, node, seen):
 def _neutral(base, name):
     """
     Return whether a base adds no variants: a builtin such as object or
-    dict, a class of the standard library or of typing, or of a module of
-    Django that declares none.
+    dict, a class of the standard library or of typing, or a class of
+    Django that owners.json doesn't list, which lists every class that
+    declares variants.
     """
     if isinstance(base, ast.Name) and name is None:
         return base.id in dir(builtins)
     if name is None:
         return False
     top = name.split(".")[0]
-    return (
-        top in sys.stdlib_module_names
-        or top == "typing_extensions"
-        or name.startswith(tuple(f"{module}." for module in NEUTRAL))
+    return top in sys.stdlib_module_names or top in ("typing_extensions", "django")
+
+
+def _states_fallback(state, statement):
+    """Return whether the statement is `name = fallback_to_..._variant`."""
+    if not isinstance(statement, ast.Assign):
+        return False
+    name = dotted(statement.value, state.imports) or ""
+    return name.removeprefix(f"{HELPERS}.") in (SYNC_HELPER, ASYNC_HELPER) or (
+        isinstance(statement.value, (ast.Name, ast.Attribute))
+        and name == ""
+        and getattr(statement.value, "id", getattr(statement.value, "attr", None))
+        in (SYNC_HELPER, ASYNC_HELPER)
     )
 
 
-def _states_fallback(statement):
-    """Return whether the statement is `name = fallback_to_..._variant`."""
-    return isinstance(statement, ast.Assign) and (
-        isinstance(statement.value, ast.Name)
-        and statement.value.id in (SYNC_HELPER, ASYNC_HELPER)
-        or isinstance(statement.value, ast.Attribute)
-        and statement.value.attr in (SYNC_HELPER, ASYNC_HELPER)
+def _overrides(state, statement):
+    """
+    Return whether the statement of a class body binds a method: a function
+    but a property, or an assignment but that of a constant (delete = None
+    disables a method) or of a fallback helper.
+    """
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return not any(
+            (dotted(d, state.imports) or getattr(d, "id", getattr(d, "attr", "")))
+            .split(".")[-1]
+            .endswith("property")
+            for d in statement.decorator_list
+        )
+    value = getattr(statement, "value", None)
+    return (
+        value is not None
+        and not isinstance(value, ast.Constant)
+        and not _states_fallback(state, statement)
     )
 
 
 def _runs(statement, name):
     """
     Return whether the statement, an override, runs the variant `name`
-    itself, as sync_to_async(self.save), super().asave() or
-    getattr(self, "save") do: through its first argument or super().
+    itself, as the system check reads it: an attribute `name` of its first
+    argument, of super() or of a global (self.save, super().save,
+    models.Model.save), or getattr() of one with the name.
     """
     if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     arguments = statement.args.posonlyargs + statement.args.args
-    receivers = {arguments[0].arg} if arguments else set()
+    receiver = arguments[0].arg if arguments else None
+    local = {
+        node.arg for node in ast.walk(statement.args) if isinstance(node, ast.arg)
+    } | {
+        node.id
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
+    }
+
+    def named(node):
+        # The receiver, super(), or a global or an attribute of one.
+        if isinstance(node, ast.Call):
+            return isinstance(node.func, ast.Name) and node.func.id == "super"
+        if isinstance(node, ast.Name) and node.id == receiver:
+            return True
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id not in local
+
     for node in ast.walk(statement):
-        if isinstance(node, ast.Attribute) and node.attr == name:
-            value = node.value
-            if (isinstance(value, ast.Name) and value.id in receivers) or (
-                isinstance(value, ast.Call)
-                and isinstance(value.func, ast.Name)
-                and value.func.id == "super"
-            ):
-                return True
-        elif (
+        if isinstance(node, ast.Attribute) and node.attr == name and named(node.value):
+            return True
+        if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id == "getattr"
             and len(node.args) >= 2
-            and isinstance(node.args[0], ast.Name)
-            and node.args[0].id in receivers
+            and named(node.args[0])
             and isinstance(node.args[1], ast.Constant)
             and node.args[1].value == name
         ):
             return True
     return False
-
-
-def check_findings(files):
-    """
-    Import the project that DJANGO_SETTINGS_MODULE names and the modules of
-    files that it can import (those of packages on sys.path, so that classes
-    defined outside models modules, such as in tests, exist), run the system
-    checks, and return what async.W001 found: {path of a source file:
-    {qualified name of a class: [(defined, missing, helper)]}}, the class
-    overriding the variant `defined` and not `missing`, and the helper that
-    states the fallback; and how many modules were imported.
-    """
-    try:
-        import django
-        from django.utils.variants import one_sided_overrides
-    except ImportError as e:
-        raise SeriesError(
-            f"Can't import the patched Django ({e}): run the command with the "
-            "project's interpreter, with the series' build of Django installed."
-        )
-    from django.core import checks
-
-    try:
-        django.setup()
-    except Exception as e:
-        raise SeriesError(
-            f"Can't import the project ({type(e).__name__}: {e}): check "
-            "DJANGO_SETTINGS_MODULE, and that the project is on PYTHONPATH."
-        )
-    imported = 0
-    for name in filter(None, map(_module_name, files)):
-        try:
-            importlib.import_module(name)
-        except Exception:
-            # Another project's module, or an optional dependency's.
-            continue
-        imported += 1
-    findings = collections.defaultdict(lambda: collections.defaultdict(list))
-    named = {
-        message.obj
-        for message in checks.run_checks(tags=[checks.Tags.async_support])
-        if message.id == "async.W001" and inspect.isclass(message.obj)
-    }
-    for klass in named:
-        try:
-            path = Path(inspect.getsourcefile(klass)).resolve()
-        except TypeError:
-            # A class made without a source file.
-            continue
-        for base, defined, missing, helper in one_sided_overrides(klass):
-            if base is klass:
-                findings[path][klass.__qualname__].append((defined, missing, helper))
-    return findings, imported
-
-
-def _module_name(path):
-    """
-    Return the dotted name that the module at path is imported by, or None
-    if it isn't in a package on sys.path (a script, such as setup.py).
-    """
-    path = Path(path).resolve()
-    if path.name == "__main__.py" or not (path.parent / "__init__.py").exists():
-        return None
-    for entry in sys.path:
-        root = Path(entry or ".").resolve()
-        if path.is_relative_to(root):
-            parts = path.relative_to(root).with_suffix("").parts
-            if all(
-                (root.joinpath(*parts[:i]) / "__init__.py").exists()
-                for i in range(1, len(parts))
-            ) and all(part.isidentifier() for part in parts):
-                return ".".join(parts).removesuffix(".__init__")
-    return None

@@ -22,10 +22,11 @@ def fixed(source):
 
 
 class FixTestCase(unittest.TestCase):
-    def assertFixes(self, before, after, changes=1):
+    def assertFixes(self, before, after, changes=1, undecided=0):
         result, state = fixed(before)
         self.assertEqual(result, textwrap.dedent(after))
         self.assertEqual(len(state.changes), changes)
+        self.assertEqual(len(state.undecided), undecided, state.undecided)
         # Idempotent.
         again, state = fixed(after)
         self.assertEqual(again, textwrap.dedent(after))
@@ -227,11 +228,11 @@ class FixerTests(FixTestCase):
         )
 
     def test_interfaces(self):
-        # Backends may implement the sync variant only; an async-only
-        # implementation states its fallback.
-        self.assertFixes(
-            """\
-            from django.contrib.auth.backends import ModelBackend
+        # Backends may implement the sync variant only, and the sync variant
+        # of an interface doesn't run an async-only override: stating that
+        # fallback would change what runs, so it is listed.
+        source = """\
+            from django.contrib.auth.backends import BaseBackend
             from django.contrib.sessions.backends.base import SessionBase
             from django.core.cache.backends.base import BaseCache
             from django.tasks.backends.base import BaseTaskBackend
@@ -255,36 +256,13 @@ class FixerTests(FixTestCase):
             class Tasks(BaseTaskBackend):
                 def enqueue(self, task, args, kwargs):
                     pass
-            """,
-            """\
-            from django.contrib.auth.backends import ModelBackend
-            from django.contrib.sessions.backends.base import SessionBase
-            from django.core.cache.backends.base import BaseCache
-            from django.tasks.backends.base import BaseTaskBackend
-            from django.utils.variants import fallback_to_async_variant
-
-
-            class Backend(BaseBackend):
-                def authenticate(self, request, **credentials):
-                    pass
-
-
-            class Store(SessionBase):
-                def load(self):
-                    return {}
-
-
-            class Cache(BaseCache):
-                async def aget(self, key, default=None, version=None):
-                    return default
-
-                get = fallback_to_async_variant
-
-
-            class Tasks(BaseTaskBackend):
-                def enqueue(self, task, args, kwargs):
-                    pass
-            """,
+            """
+        self.assertLeavesAlone(source, undecided=1)
+        _, state = fixed(source)
+        self.assertIn(
+            "17: Cache overrides aget() and the sync variant of its interface "
+            "doesn't run that override",
+            state.undecided[0],
         )
 
     def test_nested_and_conditional_classes(self):
@@ -614,8 +592,12 @@ class FindingsTests(FixTestCase):
 
     def test_findings_fix_the_classes_they_name(self):
         findings = {
-            "Article": [("save", "asave", "fallback_to_sync_variant")],
-            "Outer.Inner": [("adelete", "delete", "fallback_to_async_variant")],
+            "Article": [("save", "asave", "fallback_to_sync_variant", False, "")],
+            "Outer.Inner": [
+                ("adelete", "delete", "fallback_to_async_variant", False, "")
+            ],
+            # Found, with nothing to do.
+            "Serializer": [],
         }
         result, state = fix.fix_source(textwrap.dedent(self.source), findings=findings)
         self.assertEqual(
@@ -646,12 +628,7 @@ class FindingsTests(FixTestCase):
                     pass
             """),  # NOQA: E501
         )
-        self.assertEqual(len(state.undecided), 1)
-        self.assertIn(
-            "Serializer overrides save() and has a base that it can't read, and "
-            "the system check doesn't name it",
-            state.undecided[0],
-        )
+        self.assertEqual(state.undecided, [])
 
     def test_without_findings_classes_are_listed(self):
         result, state = fix.fix_source(textwrap.dedent(self.source))
@@ -665,8 +642,14 @@ class FindingsTests(FixTestCase):
         # the check names it, the line goes at the end of the class body.
         findings = {
             "Tracked": [
-                ("save", "asave", "fallback_to_sync_variant"),
-                ("refresh_from_db", "arefresh_from_db", "fallback_to_sync_variant"),
+                ("save", "asave", "fallback_to_sync_variant", False, ""),
+                (
+                    "refresh_from_db",
+                    "arefresh_from_db",
+                    "fallback_to_sync_variant",
+                    False,
+                    " (refresh_from_db() is set on the class by tracker)",
+                ),
             ]
         }
         result, state = fix.fix_source(
@@ -707,7 +690,7 @@ class FindingsTests(FixTestCase):
             [
                 "4: Tracked: added asave = fallback_to_sync_variant",
                 "4: Tracked: added arefresh_from_db = fallback_to_sync_variant "
-                "(async.W001)",
+                "(refresh_from_db() is set on the class by tracker)",
             ],
         )
 
@@ -721,7 +704,9 @@ class FindingsTests(FixTestCase):
                     def save(self):
                         pass
             """
-        findings = {"Article": [("save", "asave", "fallback_to_sync_variant")]}
+        findings = {
+            "Article": [("save", "asave", "fallback_to_sync_variant", False, "")]
+        }
         result, state = fix.fix_source(textwrap.dedent(source), findings=findings)
         self.assertEqual(result, textwrap.dedent(source))
         self.assertIn(
@@ -845,8 +830,8 @@ def _mypy_with_django_stubs():
 class TypingTests(unittest.TestCase):
     """The fixed code type-checks with django-stubs and stubs/."""
 
-    # A class of each kind that the fix command changes, type-checked by
-    # mypy without errors before the fix.
+    # A class of each kind that the fix command changes or lists,
+    # type-checked by mypy without errors before the fix.
     source = """\
         from typing import Any
 
@@ -927,7 +912,8 @@ class TypingTests(unittest.TestCase):
     def test_fixed_code_type_checks(self):
         before = textwrap.dedent(self.source)
         after, state = fix.fix_source(before)
-        self.assertEqual(len(state.changes), 8)
+        # The backends' async-only overrides are listed, not fixed.
+        self.assertEqual((len(state.changes), len(state.undecided)), (4, 4))
         self.assertEqual(self.mypy(before), [])
         with mock.patch.dict(os.environ, {"MYPYPATH": str(ROOT / "stubs")}):
             self.assertEqual(self.mypy(after), [])
