@@ -441,6 +441,9 @@ class Harness:
             testing.say(f"Creating the venv {venv}")
             self.ws.run(self.python, "-m", "venv", venv)
             self.ws.run(python, "-m", "pip", "install", "--quiet", *requirements)
+        else:
+            # As released: the fix stage installs a fixed copy.
+            self.install(python, source)
         return python, source
 
     def env(self, extra=()):
@@ -519,78 +522,73 @@ class Harness:
 
     def fix(self, package, python, source, result):
         """
-        Run the fix command on the package's source, with its test project
-        imported (Package.project), then, on the patched build: run it again
-        (it must change nothing), install the fixed source, run the suite
-        with the series' warning as an error, and explicit.py. mypy checks
-        the package's directories before and after.
+        Run the fix command on a copy of the package's source, with its test
+        project imported (Package.project), then, on the patched build: run
+        it again (it must change nothing), install the fixed copy, run the
+        suite with the series' warning as an error, and explicit.py. mypy
+        checks the package's directories before and after. The venv gets the
+        package as released back.
         """
         fix = result.fix = Fix()
+        fixed = source.with_name(f"{source.name}-fixed")
+        shutil.rmtree(fixed, ignore_errors=True)
+        shutil.copytree(source, fixed, symlinks=True)
+        self.ws.give(fixed)
         self.install(python, self.wheel("patched"))
         env = self.env({**package.env, **package.project})
         env["PYTHONPATH"] = _path(self.tool, env.get("PYTHONPATH"))
-        fix.mypy_before = self.mypy(source, package.packages)
-        output = self.ws.run(
-            python,
-            "-m",
-            "series",
-            "fix",
-            ".",
-            cwd=source,
-            env=env,
-            check=False,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        ).stdout
-        self.log(package, "fix", output)
+
+        def run(*args, name, env=env):
+            proc = self.ws.run(
+                python,
+                "-m",
+                *args,
+                cwd=fixed,
+                env=env,
+                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            self.log(package, name, proc.stdout)
+            return proc
+
+        fix.mypy_before = self.mypy(fixed, package.packages)
+        output = run("series", "fix", ".", name="fix").stdout
         if not re.search(r"^\d+ file\(s\) changed", output, re.M):
             raise SeriesError(f"The fix command failed on {package.name}:\n{output}")
         fix.changed = re.findall(r"^\S+:\d+: \w+: added .+$", output, re.M)
         fix.listed = re.findall(r"^\S+:\d+: \w+ overrides .+$", output, re.M)
-        again = self.ws.run(
-            python,
-            "-m",
-            "series",
-            "fix",
-            ".",
-            cwd=source,
-            env=env,
-            check=False,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        ).stdout
+        again = run("series", "fix", ".", name="fix-again").stdout
         fix.idempotent = "\n0 file(s) changed" in f"\n{again}"
-        fix.mypy_after = self.mypy(source, package.packages)
-        self.install(python, source)
-        if package.command:
-            testing.say(f"{package.name}: its suite on patched Django, fixed")
-            result.suites["fixed"] = self.suite(
-                package,
-                python,
-                source,
-                "fixed",
-                {
-                    "PYTHONPATH": _path(
-                        "{checks}/warning", package.env.get("PYTHONPATH")
-                    )
+        fix.mypy_after = self.mypy(fixed, package.packages)
+        try:
+            self.install(python, fixed)
+            if package.command:
+                testing.say(f"{package.name}: its suite on patched Django, fixed")
+                result.suites["fixed"] = self.suite(
+                    package,
+                    python,
+                    fixed,
+                    "fixed",
+                    {
+                        "PYTHONPATH": _path(
+                            "{checks}/fixed", package.env.get("PYTHONPATH")
+                        )
+                    },
+                )
+            proc = run(
+                "explicit",
+                *(Path(directory).name for directory in package.packages),
+                name="explicit",
+                env={
+                    **env,
+                    "PYTHONPATH": _path(self.checks / "fixed", env["PYTHONPATH"]),
                 },
             )
-        proc = self.ws.run(
-            python,
-            "-m",
-            "explicit",
-            *(Path(directory).name for directory in package.packages),
-            cwd=source,
-            env={**env, "PYTHONPATH": _path(self.checks / "fixed", env["PYTHONPATH"])},
-            check=False,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        fix.explicit, fix.clean = proc.stdout, proc.returncode == 0
-        self.log(package, "explicit", proc.stdout)
+            fix.explicit, fix.clean = proc.stdout, proc.returncode == 0
+        finally:
+            self.install(python, source)
 
     def mypy(self, source, directories):
         """
@@ -621,8 +619,12 @@ class Harness:
         )
         if proc.returncode not in (0, 1):
             raise SeriesError(f"mypy failed on {source}:\n{proc.stdout[-2000:]}")
+        # The fix moves lines: messages that name one name "line N".
         return collections.Counter(
-            re.findall(r"^([^:\n]+):\d+: error: (.*)$", proc.stdout, re.M)
+            (path, re.sub(r"\bline \d+", "line N", message))
+            for path, message in re.findall(
+                r"^([^:\n]+):\d+: error: (.*)$", proc.stdout, re.M
+            )
         )
 
     def log(self, package, name, text):

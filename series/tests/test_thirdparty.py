@@ -208,6 +208,15 @@ class FixTests(unittest.TestCase):
         )
         self.assertIn("async.W001 ...", lines)
 
+    def test_paths_under_the_checks_exist(self):
+        source = Path(thirdparty.__file__).read_text()
+        for path in set(re.findall(r"\{checks\}/(\w+)", source)):
+            with self.subTest(path=path):
+                self.assertIs((thirdparty.CHECKS / path).is_dir(), True)
+        fixed = thirdparty.CHECKS / "fixed"
+        self.assertIs((fixed / "sitecustomize.py").exists(), True)
+        self.assertIs((fixed / "explicit.py").exists(), True)
+
     def test_each_package_names_its_project_and_directories(self):
         for package in thirdparty.PACKAGES:
             with self.subTest(package=package.name):
