@@ -129,7 +129,7 @@ def dotted(node, imports):
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
-    if not isinstance(node, ast.Name) or node.id not in imports:
+    if not isinstance(node, ast.Name) or imports.get(node.id) is None:
         return None
     return ".".join([imports[node.id], *reversed(parts)])
 

@@ -566,6 +566,176 @@ class ReviewedCasesTests(FixTestCase):
         )
 
 
+class OddInputTests(FixTestCase):
+    """Found by review and probing: code that a fix must not break."""
+
+    def test_what_isnt_an_override(self):
+        self.assertLeavesAlone("""\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant as to_sync
+
+
+            class Aliased(models.Model):
+                adelete = to_sync
+
+
+            class Disabled(models.Model):
+                delete = None
+
+
+            class Annotated(models.Model):
+                delete: object
+
+
+            class Property(models.Model):
+                @property
+                def asave(self):
+                    return None
+            """)
+
+    def test_bridges_through_globals(self):
+        # As the check reads it: the override runs the other variant.
+        self.assertLeavesAlone("""\
+            from asgiref.sync import sync_to_async
+            from django.db import models
+
+
+            class Article(models.Model):
+                async def asave(self, *args, **kwargs):
+                    await sync_to_async(models.Model.save)(self, *args, **kwargs)
+            """)
+
+    def test_only_module_level_imports_count(self):
+        # The helper imported in a function, or for type checkers only, is
+        # imported again at module level.
+        self.assertFixes(
+            """\
+            from typing import TYPE_CHECKING
+
+            from django.db import models
+
+            if TYPE_CHECKING:
+                from django.utils.variants import fallback_to_sync_variant
+
+
+            def helper():
+                from django.utils.variants import fallback_to_sync_variant
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            """\
+            from typing import TYPE_CHECKING
+
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+            if TYPE_CHECKING:
+                from django.utils.variants import fallback_to_sync_variant
+
+
+            def helper():
+                from django.utils.variants import fallback_to_sync_variant
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                asave = fallback_to_sync_variant
+            """,
+        )
+        # A name that an import in a function binds doesn't make the
+        # module's name Django's.
+        self.assertLeavesAlone(
+            """\
+            from mongo import models
+
+
+            def load():
+                from django.db import models
+
+
+            class Document(models.Model):
+                def save(self):
+                    pass
+            """,
+            undecided=1,
+        )
+
+    def test_conditional_override_is_listed(self):
+        source = """\
+            from django.db import models
+
+
+            class Article(models.Model):
+                if True:
+                    def save(self, **kwargs):
+                        pass
+            """
+        self.assertLeavesAlone(source, undecided=1)
+        self.assertIn(
+            "Article overrides save() and defines a variant under a condition",
+            fixed(source)[1].undecided[0],
+        )
+
+    def test_shebang_and_trailing_comments(self):
+        self.assertFixes(
+            """\
+            #!/usr/bin/env python
+            # Licence.
+            __all__ = ["Article"]
+
+            from django.db import models
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+                    # Stamped.
+
+                class Meta:
+                    pass
+            """,
+            """\
+            #!/usr/bin/env python
+            # Licence.
+            from django.utils.variants import fallback_to_sync_variant
+            __all__ = ["Article"]
+
+            from django.db import models
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+                    # Stamped.
+
+                asave = fallback_to_sync_variant
+
+                class Meta:
+                    pass
+            """,
+        )
+        # Under a condition, the import of a base isn't read.
+        self.assertLeavesAlone(
+            """\
+            try:
+                from django.db import models
+            except ImportError:
+                models = None
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            undecided=1,
+        )
+
+
 class FindingsTests(FixTestCase):
     """The system check's findings decide about classes of unreadable bases."""
 
@@ -772,21 +942,39 @@ class ProjectTests(unittest.TestCase):
                     class Local:
                         def save(self):
                             pass
+
+
+                class DeleteMixin:
+                    def delete(self):
+                        return super().delete()
+
+
+                class Tagged(DeleteMixin, Stamped):
+                    class Meta:
+                        app_label = "app"
+                """,
+            "app/script.py": """\
+                import sys
+
+                sys.exit("usage: script.py")
                 """,
         }
+        # A copy of app's source, where the project imports another, as it
+        # does an installed package: matched by module name.
+        files["src/app/models.py"] = files["app/models.py"]
         for name, text in files.items():
             path = root / name
-            path.parent.mkdir(exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text))
         return root
 
-    def fix(self, root, settings="settings"):
+    def fix(self, root, settings="settings", paths=None):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.tree), str(root)])}
         env.pop("DJANGO_SETTINGS_MODULE", None)
         if settings:
             env["DJANGO_SETTINGS_MODULE"] = settings
         return subprocess.run(
-            [sys.executable, "-m", "series", "fix", root / "app"],
+            [sys.executable, "-m", "series", "fix", *(paths or [root / "app"])],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -797,14 +985,36 @@ class ProjectTests(unittest.TestCase):
         root = self.project()
         proc = self.fix(root)
         self.assertEqual(proc.returncode, 1, proc.stderr)
-        self.assertIn("the system check names 1 class(es)", proc.stdout)
+        self.assertIn(
+            "app.script: not imported: SystemExit: usage: script.py", proc.stdout
+        )
+        self.assertIn("Imported 2 module(s) of the paths (1 failed)", proc.stdout)
         self.assertIn("4: Article: added asave = fallback_to_sync_variant", proc.stdout)
+        # The mixin can't state it: the class that combines it with a model.
+        self.assertIn(
+            "23: Tagged: added adelete = fallback_to_sync_variant (for "
+            "DeleteMixin, which can't state it)",
+            proc.stdout,
+        )
         models = (root / "app" / "models.py").read_text()
-        self.assertIn("asave = fallback_to_sync_variant", models)
+        self.assertIn("    asave = fallback_to_sync_variant\n", models)
+        self.assertIn(
+            '        app_label = "app"\n\n    adelete = fallback_to_sync_variant\n',
+            models,
+        )
         # Fixed, the project is clean.
         proc = self.fix(root)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("0 file(s) changed", proc.stdout)
         self.assertIn("the system check names 0 class(es)", proc.stdout)
+
+    def test_a_copy_of_an_imported_module(self):
+        root = self.project()
+        proc = self.fix(root, paths=[root / "src"])
+        self.assertIn(
+            "src/app/models.py:4: Article: added asave = fallback_to_sync_variant",
+            proc.stdout,
+        )
 
     def test_unimportable_project(self):
         root = self.project()
@@ -951,6 +1161,36 @@ class OwnersTests(unittest.TestCase):
 
 
 class MainTests(unittest.TestCase):
+    def test_encodings_paths_and_installed_packages(self):
+        source = (
+            "from django.db import models\n\n\n"
+            "class A(models.Model):\n"
+            "    def save(self):\n"
+            "        return 'é'\n"
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            bom = root / "bom.py"
+            bom.write_bytes(source.encode("utf-8-sig"))
+            latin = root / "latin.py"
+            latin.write_bytes(
+                ("# -*- coding: latin-1 -*-\n" + source).encode("latin-1")
+            )
+            installed = root / "lib" / "dist-packages" / "models.py"
+            installed.parent.mkdir(parents=True)
+            installed.write_text(source)
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output), mock.patch.dict(os.environ):
+                os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+                fix.main([root, bom])
+            self.assertIn("2 file(s) changed", output.getvalue())
+            self.assertEqual(output.getvalue().count(f"{bom}:4: A: added"), 1)
+            self.assertTrue(bom.read_bytes().startswith(b"\xef\xbb\xbf"))
+            # In Latin-1 still.
+            self.assertIn(b"'\xe9'", latin.read_bytes())
+            self.assertIn(b"asave = fallback", latin.read_bytes())
+            self.assertEqual(installed.read_text(), source)
+
     def test_files_directories_and_unparsable_files(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
