@@ -250,24 +250,21 @@ def _import_position(tree):
 
 # Directories that a walk doesn't enter: installed packages, caches.
 SKIPPED = {"site-packages", "dist-packages", "node_modules", "__pycache__"}
+PROJECT_FILES = ("setup.py", "pyproject.toml")
 
 
 def python_files(paths):
     """
     Yield the files of paths, and the Python files under its directories,
-    but those under hidden directories (.venv, .git) and SKIPPED; each once.
+    but those that a walk skips (see _skipped()); each once.
     """
     seen = set()
     for path in map(Path, paths):
         if path.is_dir():
             found = [
-                found
-                for found in sorted(path.rglob("*.py"))
-                if found.is_file()
-                and not any(
-                    part.startswith(".") or part in SKIPPED
-                    for part in found.relative_to(path).parts[:-1]
-                )
+                file
+                for file in sorted(path.rglob("*.py"))
+                if file.is_file() and not _skipped(path, file)
             ]
         else:
             found = [path]
@@ -275,6 +272,25 @@ def python_files(paths):
             if (key := file.resolve()) not in seen:
                 seen.add(key)
                 yield file
+
+
+def _skipped(root, file):
+    """
+    Return whether file is under a directory that a walk of root doesn't
+    enter: a hidden one (.venv, .git), one of SKIPPED, or a package's build
+    directory (next to its setup.py or pyproject.toml).
+    """
+    directory = root
+    for part in file.relative_to(root).parts[:-1]:
+        if (
+            part.startswith(".")
+            or part in SKIPPED
+            or part == "build"
+            and any((directory / name).exists() for name in PROJECT_FILES)
+        ):
+            return True
+        directory /= part
+    return False
 
 
 def main(paths):

@@ -85,11 +85,8 @@ class Project:
                 function = getattr(value, "__func__", value)
                 if holder is not base:
                     note = f" (for {base.__qualname__}, which can't state it)"
-                elif getattr(function, "__qualname__", None) != (
-                    f"{base.__qualname__}.{defined}"
-                ):
-                    module = getattr(function, "__module__", None)
-                    note = f" ({defined}() is set on the class by {module})"
+                elif not _in_source(function, base):
+                    note = f" ({defined}() is set on the class by {_origin(function)})"
                 finding = (defined, missing, helper, pair.optional, note)
                 found = project.found.setdefault(_key(holder), [])
                 if finding not in found:
@@ -130,6 +127,28 @@ class Project:
             for (module, qualname), found in self.found.items()
             if module == name
         }
+
+
+def _in_source(function, klass):
+    """Return whether function is written in klass's body."""
+    code = getattr(function, "__code__", None)
+    try:
+        return (
+            code is not None
+            and code.co_filename == inspect.getsourcefile(klass)
+            and code.co_qualname.startswith(f"{klass.__qualname__}.")
+        )
+    except TypeError:
+        return False
+
+
+def _origin(function):
+    """Return the name of the module whose code function runs."""
+    filename = getattr(getattr(function, "__code__", None), "co_filename", None)
+    for module in list(sys.modules.values()):
+        if filename and getattr(module, "__file__", None) == filename:
+            return module.__name__
+    return filename or repr(function)
 
 
 def _key(klass):

@@ -928,6 +928,7 @@ class ProjectTests(unittest.TestCase):
             "app/__init__.py": "",
             "app/models.py": """\
                 from vendor.models import Stamped
+                from vendor.tracking import track
 
 
                 class Article(Stamped):
@@ -952,6 +953,20 @@ class ProjectTests(unittest.TestCase):
                 class Tagged(DeleteMixin, Stamped):
                     class Meta:
                         app_label = "app"
+
+
+                @track
+                class Noted(Stamped):
+                    class Meta:
+                        app_label = "app"
+                """,
+            "vendor/tracking.py": """\
+                def track(model):
+                    def refresh_from_db(self, *args, **kwargs):
+                        super(model, self).refresh_from_db(*args, **kwargs)
+
+                    model.refresh_from_db = refresh_from_db
+                    return model
                 """,
             "app/script.py": """\
                 import sys
@@ -989,11 +1004,17 @@ class ProjectTests(unittest.TestCase):
             "app.script: not imported: SystemExit: usage: script.py", proc.stdout
         )
         self.assertIn("Imported 2 module(s) of the paths (1 failed)", proc.stdout)
-        self.assertIn("4: Article: added asave = fallback_to_sync_variant", proc.stdout)
+        self.assertIn("5: Article: added asave = fallback_to_sync_variant", proc.stdout)
         # The mixin can't state it: the class that combines it with a model.
         self.assertIn(
-            "23: Tagged: added adelete = fallback_to_sync_variant (for "
+            "24: Tagged: added adelete = fallback_to_sync_variant (for "
             "DeleteMixin, which can't state it)",
+            proc.stdout,
+        )
+        # A package sets the override: the line goes at the end of the body.
+        self.assertIn(
+            "30: Noted: added arefresh_from_db = fallback_to_sync_variant "
+            "(refresh_from_db() is set on the class by vendor.tracking)",
             proc.stdout,
         )
         models = (root / "app" / "models.py").read_text()
@@ -1012,7 +1033,7 @@ class ProjectTests(unittest.TestCase):
         root = self.project()
         proc = self.fix(root, paths=[root / "src"])
         self.assertIn(
-            "src/app/models.py:4: Article: added asave = fallback_to_sync_variant",
+            "src/app/models.py:5: Article: added asave = fallback_to_sync_variant",
             proc.stdout,
         )
 
@@ -1179,6 +1200,10 @@ class MainTests(unittest.TestCase):
             installed = root / "lib" / "dist-packages" / "models.py"
             installed.parent.mkdir(parents=True)
             installed.write_text(source)
+            (root / "pyproject.toml").touch()
+            built = root / "build" / "lib" / "models.py"
+            built.parent.mkdir(parents=True)
+            built.write_text(source)
             output = io.StringIO()
             with contextlib.redirect_stdout(output), mock.patch.dict(os.environ):
                 os.environ.pop("DJANGO_SETTINGS_MODULE", None)
@@ -1190,6 +1215,7 @@ class MainTests(unittest.TestCase):
             self.assertIn(b"'\xe9'", latin.read_bytes())
             self.assertIn(b"asave = fallback", latin.read_bytes())
             self.assertEqual(installed.read_text(), source)
+            self.assertEqual(built.read_text(), source)
 
     def test_files_directories_and_unparsable_files(self):
         with tempfile.TemporaryDirectory() as tmp:
