@@ -52,6 +52,8 @@ PSYCOPG = "psycopg[binary]==3.2.13"
 # The type checker that the fix command's edits are checked with, in a venv
 # of its own, with the stubs of Django that its users install.
 MYPY = ["mypy==2.4.1", "django-stubs==6.1.2"]
+# The fix command's line for a class it changed: path:line: Class: added ...
+CHANGED = r"^\S+:\d+: \w+: added .+$"
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -287,6 +289,8 @@ class Fix:
     # Its lines for the classes it changed, and for those it listed.
     changed: list = field(default_factory=list)
     listed: list = field(default_factory=list)
+    # Its lines for the classes it changed when reading the sources only.
+    static: list = field(default_factory=list)
     # Whether a second run changed nothing.
     idempotent: bool = False
     # What explicit.py printed, and whether it found nothing.
@@ -298,6 +302,14 @@ class Fix:
 
     def new_mypy_errors(self):
         return self.mypy_after - self.mypy_before
+
+    def static_share(self):
+        """
+        Return how many of the changes the static reading alone makes, and
+        how many it makes that the imported run doesn't.
+        """
+        imported, static = _edits(self.changed), _edits(self.static)
+        return len(imported & static), len(static - imported)
 
     def ok(self):
         return self.idempotent and self.clean and not self.new_mypy_errors()
@@ -538,12 +550,12 @@ class Harness:
         env = self.env({**package.env, **package.project})
         env["PYTHONPATH"] = _path(self.tool, env.get("PYTHONPATH"))
 
-        def run(*args, name, env=env):
+        def run(*args, name, env=env, cwd=fixed):
             proc = self.ws.run(
                 python,
                 "-m",
                 *args,
-                cwd=fixed,
+                cwd=cwd,
                 env=env,
                 check=False,
                 stdout=subprocess.PIPE,
@@ -554,10 +566,25 @@ class Harness:
             return proc
 
         fix.mypy_before = self.mypy(fixed, package.packages)
+        # What reading the sources only would change, for the report.
+        static = source.with_name(f"{source.name}-static")
+        shutil.rmtree(static, ignore_errors=True)
+        shutil.copytree(source, static, symlinks=True)
+        self.ws.give(static)
+        output = run(
+            "series",
+            "fix",
+            ".",
+            name="fix-static",
+            env={k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"},
+            cwd=static,
+        ).stdout
+        fix.static = re.findall(CHANGED, output, re.M)
+        shutil.rmtree(static)
         output = run("series", "fix", ".", name="fix").stdout
         if not re.search(r"^\d+ file\(s\) changed", output, re.M):
             raise SeriesError(f"The fix command failed on {package.name}:\n{output}")
-        fix.changed = re.findall(r"^\S+:\d+: \w+: added .+$", output, re.M)
+        fix.changed = re.findall(CHANGED, output, re.M)
         fix.listed = re.findall(r"^\S+:\d+: \w+ overrides .+$", output, re.M)
         again = run("series", "fix", ".", name="fix-again").stdout
         fix.idempotent = "\n0 file(s) changed" in f"\n{again}"
@@ -657,6 +684,11 @@ class Harness:
         return result
 
 
+def _edits(lines):
+    """The fix command's lines for changed classes, without their lines."""
+    return {re.sub(r":\d+:", ":", line, count=1) for line in lines}
+
+
 def _path(*entries):
     """Return a PYTHONPATH of the entries that aren't None."""
     return ":".join(str(entry) for entry in entries if entry is not None)
@@ -729,12 +761,14 @@ def report(results):
     _table(rows)
     print()
     print(
-        "The fix command on the packages' sources, then on the patched build: "
+        "The fix command on the packages' sources (how many of its changes "
+        "it makes reading the sources only, and how many it makes then that "
+        "it doesn't with the project imported), then on the patched build: "
         "the suite with the warning as an error, explicit.py, and mypy:"
     )
     rows = [
-        ("package", "changed", "listed", "again", "suite", "new", "explicit")
-        + ("mypy before", "after", "new")
+        ("package", "changed", "of them static", "static only", "listed", "again")
+        + ("suite", "new", "explicit", "mypy before", "after", "new")
     ]
     for result in results:
         if (fix := result.fix) is None:
@@ -744,6 +778,7 @@ def report(results):
             (
                 result.package.name,
                 str(len(fix.changed)),
+                *map(str, fix.static_share()),
                 str(len(fix.listed)),
                 "no change" if fix.idempotent else "changed",
                 _failed(fixed) if fixed else "-",

@@ -200,13 +200,19 @@ class FixTests(unittest.TestCase):
         lines = output.getvalue().splitlines()
         self.assertRegex(
             lines[11],
-            r"^django-example\s+1\s+0\s+no change\s+2\s+1\s+not clean\s+0\s+0\s+0$",
+            r"^django-example\s+1\s+0\s+0\s+0\s+no change\s+2\s+1\s+not clean"
+            r"\s+0\s+0\s+0$",
         )
         self.assertIn("New failure once fixed: django-example: b", lines)
         self.assertIn(
             "Fix command: django-example: models.py:4: A: added asave = ...", lines
         )
         self.assertIn("async.W001 ...", lines)
+
+    def test_static_share_ignores_lines(self):
+        static = ["models.py:3: A: added asave = ...", "models.py:9: B: added ..."]
+        self.assertEqual(self.fixed(static=static).fix.static_share(), (1, 1))
+        self.assertEqual(self.fixed().fix.static_share(), (0, 0))
 
     def test_paths_under_the_checks_exist(self):
         source = Path(thirdparty.__file__).read_text()
