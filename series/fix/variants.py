@@ -164,8 +164,16 @@ def _why_not(state, node, conditional, names, in_bases=True):
 
 
 def _state(state, node, after, missing, helper, note=""):
-    """Return the Edit that states a fallback, after line `after`."""
-    state.needed[HELPERS].add(helper)
+    """
+    Return the Edit that states a fallback, after line `after`, under the
+    name the file imports the helper as, if it does.
+    """
+    target = f"{HELPERS}.{helper}"
+    names = sorted(name for name, to in state.imports.items() if to == target)
+    if names:
+        helper = names[0]
+    else:
+        state.needed[HELPERS].add(helper)
     state.changes.append(
         f"{node.lineno}: {node.name}: added {missing} = {helper}{note}"
     )

@@ -605,6 +605,30 @@ class OddInputTests(FixTestCase):
                     await sync_to_async(models.Model.save)(self, *args, **kwargs)
             """)
 
+    def test_uses_the_name_the_helper_is_imported_as(self):
+        self.assertFixes(
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant as to_sync
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant as to_sync
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                asave = to_sync
+            """,
+        )
+
     def test_only_module_level_imports_count(self):
         # The helper imported in a function, or for type checkers only, is
         # imported again at module level.
