@@ -130,16 +130,26 @@ class Project:
 
 
 def _in_source(function, klass):
-    """Return whether function is written in klass's body."""
-    code = getattr(function, "__code__", None)
+    """
+    Return whether function, or a function it wraps (functools.wraps()), is
+    written in klass's body: a decorator's wrapper runs code of its own.
+    """
     try:
-        return (
-            code is not None
-            and code.co_filename == inspect.getsourcefile(klass)
-            and code.co_qualname.startswith(f"{klass.__qualname__}.")
-        )
+        filename = inspect.getsourcefile(klass)
     except TypeError:
         return False
+    seen = set()
+    while function is not None and id(function) not in seen:
+        seen.add(id(function))
+        code = getattr(function, "__code__", None)
+        if (
+            code is not None
+            and code.co_filename == filename
+            and code.co_qualname.startswith(f"{klass.__qualname__}.")
+        ):
+            return True
+        function = getattr(function, "__wrapped__", None)
+    return False
 
 
 def _origin(function):

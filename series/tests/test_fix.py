@@ -952,7 +952,7 @@ class ProjectTests(unittest.TestCase):
             "app/__init__.py": "",
             "app/models.py": """\
                 from vendor.models import Stamped
-                from vendor.tracking import track
+                from vendor.tracking import logged, track
 
 
                 class Article(Stamped):
@@ -983,8 +983,28 @@ class ProjectTests(unittest.TestCase):
                 class Noted(Stamped):
                     class Meta:
                         app_label = "app"
+
+
+                class Logged(Stamped):
+                    @logged
+                    def delete(self, **kwargs):
+                        return super().delete(**kwargs)
+
+                    class Meta:
+                        app_label = "app"
                 """,
             "vendor/tracking.py": """\
+                import functools
+
+
+                def logged(function):
+                    @functools.wraps(function)
+                    def wrapper(*args, **kwargs):
+                        return function(*args, **kwargs)
+
+                    return wrapper
+
+
                 def track(model):
                     def refresh_from_db(self, *args, **kwargs):
                         super(model, self).refresh_from_db(*args, **kwargs)
@@ -1040,6 +1060,10 @@ class ProjectTests(unittest.TestCase):
             "30: Noted: added arefresh_from_db = fallback_to_sync_variant "
             "(refresh_from_db() is set on the class by vendor.tracking)",
             proc.stdout,
+        )
+        # A decorator's wrapper: the override is still written in the body.
+        self.assertRegex(
+            proc.stdout, r"\b35: Logged: added adelete = fallback_to_sync_variant\n"
         )
         models = (root / "app" / "models.py").read_text()
         self.assertIn("    asave = fallback_to_sync_variant\n", models)
