@@ -1,6 +1,7 @@
 """The lint and docs checks of a materialized tree, and the DEP's."""
 
 import io
+import re
 import subprocess
 import sys
 import urllib.request
@@ -119,25 +120,63 @@ def _use_debian_inventories(conf):
         )
 
 
+# The most words of prose each file of deps/ may have.
+WORD_LIMITS = {"XXXX-sync-async-variants.rst": 3500, "forum-post.rst": 500}
+
+
 def dep(root=ROOT):
     """
-    Render each reStructuredText file of deps/ with docutils. Return non-zero
-    if any prints a warning or an error.
+    Render each reStructuredText file of deps/ with docutils, and count the
+    words of prose of those that WORD_LIMITS names. Return non-zero if any
+    prints a warning or an error, or has more words than its limit.
     """
     import docutils.core
 
     failed = 0
     for path in sorted((root / "deps").glob("*.rst")):
         messages = io.StringIO()
-        docutils.core.publish_string(
-            path.read_text(),
-            source_path=str(path),
-            writer_name="html",
-            settings_overrides={"report_level": 2, "warning_stream": messages},
+        settings = {"report_level": 2, "warning_stream": messages}
+        doctree = docutils.core.publish_doctree(
+            path.read_text(), source_path=str(path), settings_overrides=settings
         )
+        docutils.core.publish_from_doctree(
+            doctree, writer_name="html", settings_overrides=settings
+        )
+        name = path.relative_to(root)
         if messages.getvalue():
             print(messages.getvalue(), end="")
             failed = 1
         else:
-            print(f"{path.relative_to(root)} renders without warnings.")
+            print(f"{name} renders without warnings.")
+        if limit := WORD_LIMITS.get(path.name):
+            words = prose_words(doctree)
+            print(f"{name}: {words} words of prose, of at most {limit}.")
+            failed |= words > limit
     return failed
+
+
+def prose_words(doctree):
+    """
+    Count the words of a docutils document outside its tables, literal
+    blocks, comments, fields and table of contents: the tokens with a letter
+    or a digit, ``asave()`` one.
+    """
+    from docutils import nodes
+
+    skipped = (
+        nodes.table,
+        nodes.literal_block,
+        nodes.comment,
+        nodes.docinfo,
+        nodes.field_list,
+        nodes.topic,
+        nodes.system_message,
+    )
+    words = 0
+    for text in doctree.findall(nodes.Text):
+        node = text.parent
+        while node is not None and not isinstance(node, skipped):
+            node = node.parent
+        if node is None:
+            words += sum(1 for token in text.split() if re.search(r"\w", token))
+    return words

@@ -34,3 +34,23 @@ class DepTests(unittest.TestCase):
         (root / "deps").mkdir()
         (root / "deps" / "XXXX-draft.rst").write_text("Title\n===\n\n`broken\n")
         self.assertEqual(checks.dep(root), 1)
+
+    def test_prose_words(self):
+        import docutils.core
+
+        doctree = docutils.core.publish_doctree(
+            "Title\n=====\n\n:Status: Draft\n\n"
+            "Calling ``asave()``, a sync override runs::\n\n    obj.save()\n\n"
+            "=====  =====\nstock  patch\n=====  =====\n1      2\n=====  =====\n\n"
+            ".. a comment\n"
+        )
+        # Title, Calling, asave(), a, sync, override, runs.
+        self.assertEqual(checks.prose_words(doctree), 7)
+
+    def test_over_the_word_limit_fails(self):
+        root = Path(mkdtemp(self))
+        (root / "deps").mkdir()
+        (root / "deps" / "forum-post.rst").write_text("word " * 501)
+        self.assertEqual(checks.dep(root), 1)
+        (root / "deps" / "forum-post.rst").write_text("word " * 500)
+        self.assertEqual(checks.dep(root), 0)
