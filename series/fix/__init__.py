@@ -89,7 +89,7 @@ def resolve_imports(tree):
     """
     names = {}
     for node in tree.body:
-        for inner in _outside_functions(node):
+        for inner in outside_functions(node):
             for name, target in _bound(inner):
                 if inner is not node or names.get(name, target) != target:
                     target = None
@@ -97,13 +97,13 @@ def resolve_imports(tree):
     return names
 
 
-def _outside_functions(node):
+def outside_functions(node):
     """Yield node and the nodes under it, but in functions and classes."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return
     yield node
     for child in ast.iter_child_nodes(node):
-        yield from _outside_functions(child)
+        yield from outside_functions(child)
 
 
 def _bound(node):
@@ -193,18 +193,17 @@ def _import_edits(state, lines):
     the file's import from the same module, if it's a plain line, or else
     on a line of its own.
     """
-    for module, names in sorted(state.needed.items()):
-        missing = {
-            name for name in names if state.imports.get(name) != f"{module}.{name}"
-        }
-        if not missing:
-            continue
+    position = _import_position(state.tree)
+    for module, missing in sorted(state.needed.items()):
         for node in state.tree.body:
+            # A plain import at the top of the file, which the classes follow.
             if not (
                 isinstance(node, ast.ImportFrom)
                 and node.module == module
                 and not node.level
+                and node.end_lineno <= position
                 and all(alias.asname is None for alias in node.names)
+                and all(alias.name != "*" for alias in node.names)
             ):
                 continue
             imported = {alias.name for alias in node.names}
@@ -215,7 +214,7 @@ def _import_edits(state, lines):
                 break
         else:
             line = f"from {module} import {', '.join(sorted(missing))}"
-            yield Edit(_import_position(state.tree), [line])
+            yield Edit(position, [line])
 
 
 def _import_position(tree):

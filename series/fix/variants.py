@@ -38,7 +38,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import Edit, dotted, register
+from . import Edit, dotted, outside_functions, register
 
 OWNERS = json.loads(Path(__file__).with_name("owners.json").read_text())
 HELPERS = "django.utils.variants"
@@ -102,6 +102,8 @@ def fix_class(state, node):
                 continue
             reason = INTERFACE if optional else None
             reason = reason or _why_not(state, node, conditional, {have, missing})
+            if not reason and _helper_name(state, node, helper) is None:
+                reason = CONDITIONAL_IMPORT
             if reason:
                 _undecided(state, node, defined, [(sync, async_)], reason)
                 continue
@@ -114,6 +116,10 @@ def fix_class(state, node):
 UNREADABLE = (
     f"has a base that it can't read: if a base declares the variants, state "
     f"the other one with {SYNC_HELPER} or {ASYNC_HELPER}, by hand"
+)
+CONDITIONAL_IMPORT = (
+    "the file imports the helper under a condition: state the other one with "
+    "it by hand, where the condition allows"
 )
 INTERFACE = (
     "the sync variant of its interface doesn't run that override: stating the "
@@ -136,6 +142,8 @@ def _fix_found(state, node, defined, found):
         reason = INTERFACE if optional else None
         if not reason:
             reason = _why_not(state, node, conditional, {have, missing}, False)
+        if not reason and _helper_name(state, node, helper) is None:
+            reason = CONDITIONAL_IMPORT
         if reason:
             _undecided(state, node, {have: None}, [(have, missing)], reason)
             continue
@@ -166,18 +174,48 @@ def _why_not(state, node, conditional, names, in_bases=True):
 def _state(state, node, after, missing, helper, note=""):
     """
     Return the Edit that states a fallback, after line `after`, under the
-    name the file imports the helper as, if it does.
+    name the file imports the helper as before the class, if it does.
     """
-    target = f"{HELPERS}.{helper}"
-    names = sorted(name for name, to in state.imports.items() if to == target)
-    if names:
-        helper = names[0]
-    else:
+    helper, imported = _helper_name(state, node, helper)
+    if not imported:
         state.needed[HELPERS].add(helper)
     state.changes.append(
         f"{node.lineno}: {node.name}: added {missing} = {helper}{note}"
     )
     return Edit(after, ["", f"{_indent(state, node)}{missing} = {helper}"])
+
+
+def _helper_name(state, node, helper):
+    """
+    Return the name under which the module-level statements before the class
+    import helper (or helper), and whether they do. Return None if they import
+    it under a condition, as a library that supports older releases of Django
+    does, but for type checkers only.
+    """
+    for statement in state.tree.body:
+        if statement.lineno >= node.lineno:
+            break
+        for inner in outside_functions(statement):
+            if not (
+                isinstance(inner, ast.ImportFrom)
+                and inner.module == HELPERS
+                and not inner.level
+            ):
+                continue
+            for alias in inner.names:
+                if alias.name in (helper, "*"):
+                    if inner is statement:
+                        return alias.asname or helper, True
+                    if not _type_checking(statement):
+                        return None
+    return helper, False
+
+
+def _type_checking(statement):
+    """Return whether statement is an `if TYPE_CHECKING:` block."""
+    test = getattr(statement, "test", None)
+    name = getattr(test, "id", None) or getattr(test, "attr", None)
+    return isinstance(statement, ast.If) and name == "TYPE_CHECKING"
 
 
 def _undecided(state, node, defined, pairs, reason):

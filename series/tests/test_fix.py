@@ -629,6 +629,80 @@ class OddInputTests(FixTestCase):
             """,
         )
 
+    def test_imports_after_the_class_dont_count(self):
+        # The class would run before them: NameError.
+        self.assertFixes(
+            """\
+            from django.db import models
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+
+            from django.utils.variants import fallback_to_sync_variant as to_sync
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import fallback_to_sync_variant
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                asave = fallback_to_sync_variant
+
+
+            from django.utils.variants import fallback_to_sync_variant as to_sync
+            """,
+        )
+
+    def test_star_import(self):
+        self.assertFixes(
+            """\
+            from django.db import models
+            from django.utils.variants import *
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            """\
+            from django.db import models
+            from django.utils.variants import *
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+
+                asave = fallback_to_sync_variant
+            """,
+        )
+
+    def test_compatibility_import_is_left_to_the_user(self):
+        # An import at the top would fail on the releases the condition is
+        # for.
+        self.assertLeavesAlone(
+            """\
+            from django.db import models
+
+            try:
+                from django.utils.variants import fallback_to_sync_variant
+            except ImportError:
+                fallback_to_sync_variant = None
+
+
+            class Article(models.Model):
+                def save(self, **kwargs):
+                    pass
+            """,
+            undecided=1,
+        )
+
     def test_only_module_level_imports_count(self):
         # The helper imported in a function, or for type checkers only, is
         # imported again at module level.
