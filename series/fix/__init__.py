@@ -46,6 +46,10 @@ def register(node_type):
     return decorator
 
 
+# The note of a change for an override that isn't written in the class body.
+SET_BY = "is set on the class by"
+
+
 @dataclass
 class State:
     """What the fixers know of a file, and what they report."""

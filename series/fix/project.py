@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from .. import SeriesError
+from . import SET_BY
 
 
 class Project:
@@ -86,7 +87,7 @@ class Project:
                 if holder is not base:
                     note = f" (for {base.__qualname__}, which can't state it)"
                 elif not _in_source(function, base):
-                    note = f" ({defined}() is set on the class by {_origin(function)})"
+                    note = f" ({defined}() {SET_BY} {_origin(function)})"
                 finding = (defined, missing, helper, pair.optional, note)
                 found = project.found.setdefault(_key(holder), [])
                 if finding not in found:

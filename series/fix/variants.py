@@ -38,7 +38,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import Edit, dotted, outside_functions, register
+from . import SET_BY, Edit, dotted, outside_functions, register
 
 OWNERS = json.loads(Path(__file__).with_name("owners.json").read_text())
 HELPERS = "django.utils.variants"
@@ -149,6 +149,9 @@ def _fix_found(state, node, defined, found):
             continue
         if have in defined:
             after = _end(state, node, defined[have], have)
+            # The class body sets it, through a decorator or a name.
+            if SET_BY in note:
+                note = ""
         else:
             after = _comments_after(state, node, node.body[-1].end_lineno)
         edits.append((after, missing, helper, note))

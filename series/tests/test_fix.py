@@ -1026,7 +1026,7 @@ class ProjectTests(unittest.TestCase):
             "app/__init__.py": "",
             "app/models.py": """\
                 from vendor.models import Stamped
-                from vendor.tracking import logged, track
+                from vendor.tracking import bare, logged, track
 
 
                 class Article(Stamped):
@@ -1066,6 +1066,15 @@ class ProjectTests(unittest.TestCase):
 
                     class Meta:
                         app_label = "app"
+
+
+                class Bare(Stamped):
+                    @bare
+                    def delete(self, **kwargs):
+                        return super().delete(**kwargs)
+
+                    class Meta:
+                        app_label = "app"
                 """,
             "vendor/tracking.py": """\
                 import functools
@@ -1073,6 +1082,13 @@ class ProjectTests(unittest.TestCase):
 
                 def logged(function):
                     @functools.wraps(function)
+                    def wrapper(*args, **kwargs):
+                        return function(*args, **kwargs)
+
+                    return wrapper
+
+
+                def bare(function):
                     def wrapper(*args, **kwargs):
                         return function(*args, **kwargs)
 
@@ -1138,6 +1154,11 @@ class ProjectTests(unittest.TestCase):
         # A decorator's wrapper: the override is still written in the body.
         self.assertRegex(
             proc.stdout, r"\b35: Logged: added adelete = fallback_to_sync_variant\n"
+        )
+        # One without functools.wraps(): its code is elsewhere, but the body
+        # sets it.
+        self.assertRegex(
+            proc.stdout, r"\b44: Bare: added adelete = fallback_to_sync_variant\n"
         )
         models = (root / "app" / "models.py").read_text()
         self.assertIn("    asave = fallback_to_sync_variant\n", models)
